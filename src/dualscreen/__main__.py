@@ -1,0 +1,3 @@
+from dualscreen.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""The command-line interface: a thin layer over the library that maps outcomes to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+from typer.core import TyperGroup
+
+from dualscreen import __version__
+from dualscreen.cli import lists_cmd, rules_cmd
+from dualscreen.cli.common import EXIT_ERROR, State, err, fail
+from dualscreen.cli.screen import screen
+from dualscreen.errors import DualscreenError
+
+
+class _Group(TyperGroup):
+    """Library errors become one clear line and exit 1 — the same under CliRunner as in a shell."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise
+        except DualscreenError as exc:
+            if State.verbose:
+                raise
+            fail(exc)
+        except Exception as exc:
+            if State.verbose:
+                raise
+            err.print(
+                Text.assemble(
+                    ("internal error: ", "bold red"),
+                    f"{exc!r}; nothing was decided. Run with -v for the traceback and report it.",
+                ),
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_ERROR) from exc
+
+
+app = typer.Typer(
+    name="dualscreen",
+    cls=_Group,
+    help="Strategic trade screening: restricted parties, critical minerals, dual-use goods.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("screen")(screen)
+app.add_typer(lists_cmd.app, name="lists")
+app.add_typer(rules_cmd.app, name="rules")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dualscreen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    State.verbose = verbose
+
+
+def main() -> None:
+    """Console entry point. A reader that closes the pipe early (`| head`) ends the run quietly."""
+    try:
+        app()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)

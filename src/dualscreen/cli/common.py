@@ -1,0 +1,71 @@
+"""What every command shares: the stderr console, option types, errors as exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from dualscreen.errors import DualscreenError
+
+EXIT_PASS, EXIT_ERROR, EXIT_USAGE, EXIT_FLAG, EXIT_BLOCK = 0, 1, 2, 3, 4
+
+err = Console(stderr=True, highlight=False)
+"""Everything that is not data goes here: warnings, progress, the run summary, errors."""
+
+LIST_FORMATS = ("ofac-sdn", "un", "bis-dpl", "native-csv", "native-yaml")
+
+ListsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--lists",
+        "-l",
+        envvar="DUALSCREEN_LISTS",
+        help="Restricted-party list file or folder (repeatable). Default: the packaged lists.",
+        show_default=False,
+    ),
+]
+ListFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--list-format",
+        help=f"Force the list format: {', '.join(LIST_FORMATS)}. Default: detected.",
+        show_default=False,
+    ),
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        "-r",
+        envvar="DUALSCREEN_RULES",
+        help="Rules YAML file or folder (repeatable). Default: the packaged rules pack.",
+        show_default=False,
+    ),
+]
+
+
+class State:
+    verbose = False
+    machine_readable = False  # errors as a JSON line on stderr too
+
+
+def check_list_format(value: str | None) -> str | None:
+    if value is not None and value not in LIST_FORMATS:
+        raise typer.BadParameter(
+            f"{value!r} is not one of {', '.join(LIST_FORMATS)}", param_hint="--list-format"
+        )
+    return value
+
+
+def fail(exc: DualscreenError) -> NoReturn:
+    """One clear line on stderr (and a JSON diagnostic for scripts), nothing on stdout, exit 1."""
+    err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+    if State.machine_readable:
+        sys.stderr.write(json.dumps(exc.to_json()) + "\n")
+    raise typer.Exit(EXIT_ERROR)

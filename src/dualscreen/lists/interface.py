@@ -1,0 +1,108 @@
+"""The one interface every restricted-party list importer implements, and helpers they share."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from dualscreen.errors import ListError
+from dualscreen.models import ListCategory, ListEntry, ListInfo, RestrictedList
+
+
+class Importer(Protocol):
+    """Reads one list format. `path` is a file, or a folder for multi-file formats (OFAC CSV)."""
+
+    format: str
+    """The name users pass to `--list-format`, e.g. `ofac-sdn`."""
+
+    def detect(self, path: Path) -> bool:
+        """True when `path` is in this format; cheap (reads at most the first few KiB)."""
+        ...
+
+    def load(self, path: Path) -> RestrictedList:
+        """Parse the whole list or raise ListError naming file and line: never a partial list."""
+        ...
+
+
+def sha256_files(paths: Iterable[Path]) -> str:
+    """One content hash over the files of a list, so a run can be reproduced exactly."""
+    digest = hashlib.sha256()
+    for p in sorted(paths, key=lambda p: p.name):
+        digest.update(p.name.encode() + b"\0")
+        digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise ListError(f"cannot read list file: {exc.strerror}", path=path) from exc
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ListError(f"cannot read list file: {exc.strerror}", path=path) from exc
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else cp1252/latin-1 as US files use."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+_DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+
+
+def version_of(path: Path) -> tuple[str, str]:
+    """A list's date when its content has none: a date in the folder or file name, else mtime."""
+    for part in (path.name, path.parent.name) if path.is_file() else (path.name,):
+        m = _DATE_IN_NAME.search(part)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "folder name"
+            except ValueError:
+                pass
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return mtime.date().isoformat(), "modified time"
+
+
+def make_list(
+    *,
+    name: str,
+    format: str,
+    category: ListCategory,
+    source: str,
+    path: Path,
+    files: Iterable[Path],
+    version: tuple[str, str],
+    entries: list[ListEntry],
+) -> RestrictedList:
+    """Assemble a RestrictedList. An empty list is an error: screening against it passes all."""
+    if not entries:
+        raise ListError("list has no entries; refusing to screen against an empty list", path=path)
+    info = ListInfo(
+        name=name,
+        format=format,
+        category=category,
+        source=source,
+        path=str(path),
+        version=version[0],
+        version_from=version[1],
+        entries=len(entries),
+        names=sum(1 + len(e.aliases) for e in entries),
+        sha256=sha256_files(files),
+    )
+    return RestrictedList(info=info, entries=tuple(entries))

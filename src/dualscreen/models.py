@@ -1,0 +1,193 @@
+"""The data contract between the pipeline's stages: records in, reference data, decisions out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PARTY_FIELDS: tuple[str, ...] = ("exporter", "consignee", "end_user", "intermediary")
+"""The shipment fields that name a party to screen, in the order reasons report them."""
+
+SHIPMENT_FIELDS: tuple[str, ...] = (
+    "id",
+    *PARTY_FIELDS,
+    "hs_code",
+    "description",
+    "origin_country",
+    "destination_country",
+    "control_code",
+    "license",
+    "quantity",
+    "unit",
+    "value",
+    "currency",
+    "date",
+)
+"""Canonical input fields; any other column is kept and echoed back untouched."""
+
+
+class Action(StrEnum):
+    """What a reason asks for. Ordered: a decision takes the worst of its reasons."""
+
+    PASS = "pass"
+    MONITOR = "monitor"  # annotate only: the record is of interest but passes
+    FLAG = "flag"
+    BLOCK = "block"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Action.PASS: 0, Action.MONITOR: 1, Action.FLAG: 2, Action.BLOCK: 3}
+
+
+class Verdict(StrEnum):
+    """The decision on a record, as scripts read it."""
+
+    PASS = "pass"
+    FLAG = "flag"
+    BLOCK = "block"
+
+    @property
+    def exit_code(self) -> int:
+        return {Verdict.PASS: 0, Verdict.FLAG: 3, Verdict.BLOCK: 4}[self]
+
+
+class ReasonKind(StrEnum):
+    PARTY = "party"
+    DESTINATION = "destination"
+    EXPORT_BAN = "export_ban"
+    CONTROL = "control"
+    COMMODITY = "commodity"
+    INPUT = "input"
+
+
+class EntityType(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+class Shipment(BaseModel):
+    """One input record after field mapping and validation; values are cleaned strings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    exporter: str = ""
+    consignee: str = ""
+    end_user: str = ""
+    intermediary: str = ""
+    hs_code: str = ""  # digits only
+    description: str = ""
+    origin_country: str = ""  # ISO 3166-1 alpha-2 or 3166-2 subdivision, upper case
+    destination_country: str = ""
+    control_code: str = ""  # upper case, e.g. 1C240 or EAR99
+    license: str = ""
+    quantity: str = ""
+    unit: str = ""
+    value: str = ""
+    currency: str = ""
+    date: dt.date | None = None
+
+    def parties(self) -> list[tuple[str, str]]:
+        """(field, name) for every non-empty party field."""
+        return [(f, getattr(self, f)) for f in PARTY_FIELDS if getattr(self, f)]
+
+
+class ListEntry(BaseModel):
+    """One restricted party as its list publishes it, with what an officer needs to verify a hit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entry_id: str  # the list's own id: OFAC ent_num, UN DATAID, ...
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: EntityType = EntityType.UNKNOWN
+    countries: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    remarks: str = ""
+    end_date: dt.date | None = None  # an order that lapses (BIS denial orders have one)
+
+
+class ListCategory(StrEnum):
+    SANCTIONS = "sanctions"
+    DENIED = "denied"
+    INTERNAL = "internal"
+    OTHER = "other"
+
+
+class ListInfo(BaseModel):
+    """What identifies a loaded list, for `lists show`, the run summary and reproducibility."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    format: str
+    category: ListCategory
+    source: str  # the publisher and where it publishes the file
+    path: str
+    version: str  # the list's own date where it says one, else the file's
+    version_from: str  # where `version` came from: "file", "folder name", "modified time"
+    entries: int
+    names: int  # primary names plus aliases
+    sha256: str
+
+
+class RestrictedList(BaseModel):
+    """A loaded restricted-party list: its identity plus its entries."""
+
+    model_config = ConfigDict(frozen=True)
+
+    info: ListInfo
+    entries: tuple[ListEntry, ...]
+
+
+class Reason(BaseModel):
+    """One finding on a record. Party reasons name the list entry, field, matched text and score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ReasonKind
+    action: Action
+    rule: str
+    explanation: str
+    basis: str = ""
+    field: str | None = None
+    value: str | None = None
+    list: str | None = None
+    list_version: str | None = None
+    entry_id: str | None = None
+    matched_name: str | None = None
+    score: float | None = None
+    programs: tuple[str, ...] | None = None
+    mineral: str | None = None
+    stage: str | None = None
+    line: int | None = None  # input reasons: where in the source the problem is
+
+
+class Decision(BaseModel):
+    """The outcome for one input record: one per record, in input order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    decision: Verdict
+    reasons: tuple[Reason, ...] = ()
+    record: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The documented JSON shape: id first, reasons without empty optional keys."""
+        return {
+            "id": self.id,
+            "decision": self.decision.value,
+            "reasons": [r.model_dump(mode="json", exclude_none=True) for r in self.reasons],
+            "record": self.record,
+        }

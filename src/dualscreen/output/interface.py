@@ -1,0 +1,19 @@
+"""The one interface every decision writer implements."""
+
+from __future__ import annotations
+
+from typing import Protocol, TextIO
+
+from dualscreen.models import Decision
+
+
+class Writer(Protocol):
+    """Writes decisions to a text stream as they come (streaming), then finishes the document."""
+
+    def __init__(self, stream: TextIO) -> None: ...
+
+    def write(self, decision: Decision) -> None: ...
+
+    def close(self) -> None:
+        """Finish the document (closing bracket, last table page); does not close the stream."""
+        ...

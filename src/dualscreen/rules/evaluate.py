@@ -1,0 +1,192 @@
+"""Evaluate every rule on one shipment: a pure function from record and reference data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from dualscreen.matching import NameMatcher
+from dualscreen.matching.normalize import fold
+from dualscreen.models import Action, Reason, ReasonKind, RestrictedList, Shipment
+from dualscreen.rules.models import (
+    Commodity,
+    CommodityRule,
+    ControlRule,
+    DestinationRule,
+    ExportBanRule,
+    PartyRule,
+    RuleBase,
+    RuleSet,
+)
+from dualscreen.rules.template import render
+
+UNCONTROLLED = frozenset({"", "EAR99"})
+
+
+def in_region(code: str, region: str) -> bool:
+    """A record's country code falls under a rule's: IR covers IR-07; UA-43 covers only UA-43."""
+    return code == region or ("-" not in region and code.startswith(region + "-"))
+
+
+def _values(shipment: Shipment, rule: RuleBase, **hit: Any) -> dict[str, Any]:
+    values: dict[str, Any] = shipment.model_dump(mode="json")
+    values["rule_id"] = rule.id
+    values.update(hit)
+    return values
+
+
+def _reason(
+    kind: ReasonKind,
+    rule: RuleBase,
+    shipment: Shipment,
+    action: Action | None = None,
+    fields: dict[str, Any] | None = None,
+    **hit: Any,
+) -> Reason:
+    """A reason with its explanation filled from the record and the hit; `fields` are the
+    structured Reason fields a script reads (list, entry_id, score, ...)."""
+    return Reason(
+        kind=kind,
+        action=action or rule.action,
+        rule=rule.id,
+        explanation=render(rule.explanation, _values(shipment, rule, **hit)),
+        basis=rule.basis,
+        **(fields or {}),
+    )
+
+
+def classify(shipment: Shipment, rule: CommodityRule) -> Commodity | None:
+    """The most specific commodity whose HS prefix (and keywords, if any) the goods match."""
+    if not shipment.hs_code:
+        return None
+    description = f" {fold(shipment.description)} "
+    best: Commodity | None = None
+    for c in rule.commodities:
+        if not shipment.hs_code.startswith(c.hs):
+            continue
+        if c.keywords and not any(f" {fold(k)} " in description for k in c.keywords):
+            continue
+        if best is None or len(c.hs) > len(best.hs):
+            best = c
+    return best
+
+
+def _party_reasons(
+    shipment: Shipment,
+    rule: PartyRule,
+    lists: Sequence[RestrictedList],
+    matcher: NameMatcher,
+    cutoff: float,
+    on: date,
+) -> list[Reason]:
+    reasons = []
+    for field in rule.fields:
+        value = getattr(shipment, field)
+        if not value:
+            continue
+        for hit in matcher.match(value, cutoff):
+            info = lists[hit.list_index].info
+            if not rule.covers(info.name, info.category):
+                continue
+            thresholds = rule.thresholds_for(info.name)
+            if thresholds.block is not None and hit.score >= thresholds.block:
+                action = rule.action
+            elif hit.score >= thresholds.flag:
+                action = Action.FLAG
+            else:
+                continue
+            note = ""
+            entry = hit.entry
+            if entry.end_date is not None and entry.end_date < on:
+                note = f"the listing's order expired on {entry.end_date.isoformat()}; verify"
+                action = min(action, Action.FLAG, key=lambda a: a.severity)
+            fields = {
+                "field": field,
+                "value": value,
+                "list": info.name,
+                "list_version": info.version,
+                "entry_id": entry.entry_id,
+                "matched_name": hit.matched_name,
+                "score": hit.score,
+                "programs": entry.programs,
+            }
+            reasons.append(
+                _reason(
+                    ReasonKind.PARTY,
+                    rule,
+                    shipment,
+                    action,
+                    fields,
+                    **fields,
+                    method=hit.method.value,
+                    entry_type=entry.type.value,
+                    note=note,
+                )
+            )
+    return reasons
+
+
+def evaluate(
+    shipment: Shipment,
+    rules: RuleSet,
+    lists: Sequence[RestrictedList],
+    matcher: NameMatcher,
+    on: date,
+) -> list[Reason]:
+    """All reasons the rules in force find, worst first. Rules apply as on the shipment's
+    date, else `on`."""
+    when = shipment.date or on
+    in_force = [r for r in rules.rules if r.in_force(when)]
+    reasons: list[Reason] = []
+
+    strategic = shipment.control_code not in UNCONTROLLED
+    for rule in in_force:
+        if isinstance(rule, CommodityRule) and (commodity := classify(shipment, rule)):
+            strategic = True
+            fields = {"mineral": commodity.mineral, "stage": commodity.stage}
+            reasons.append(
+                _reason(
+                    ReasonKind.COMMODITY,
+                    rule,
+                    shipment,
+                    None,
+                    fields,
+                    **fields,
+                    commodity=commodity.title,
+                    hs_prefix=commodity.hs,
+                )
+            )
+
+    cutoff = rules.flag_cutoff()
+    for rule in in_force:
+        if isinstance(rule, PartyRule):
+            reasons.extend(_party_reasons(shipment, rule, lists, matcher, cutoff, on))
+        elif isinstance(rule, ExportBanRule):
+            prefix = next((p for p in rule.hs_prefixes if shipment.hs_code.startswith(p)), None)
+            if prefix and any(in_region(shipment.origin_country, o) for o in rule.origins):
+                reasons.append(_reason(ReasonKind.EXPORT_BAN, rule, shipment, hs_prefix=prefix))
+        elif isinstance(rule, DestinationRule):
+            goods_apply = (
+                rule.goods == "all"
+                or (rule.goods == "strategic" and strategic)
+                or (rule.goods == "controlled" and shipment.control_code not in UNCONTROLLED)
+            )
+            country = next(
+                (c for c in rule.countries if in_region(shipment.destination_country, c)), None
+            )
+            if country and goods_apply:
+                reasons.append(
+                    _reason(
+                        ReasonKind.DESTINATION, rule, shipment, country=country, goods=rule.goods
+                    )
+                )
+        elif (
+            isinstance(rule, ControlRule)
+            and rule.applies_to(shipment.control_code)
+            and not shipment.license
+        ):
+            reasons.append(_reason(ReasonKind.CONTROL, rule, shipment))
+
+    reasons.sort(key=lambda r: -r.action.severity)
+    return reasons

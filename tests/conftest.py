@@ -1,0 +1,20 @@
+"""Shared fixtures: where the real public data lives, and skipping cleanly when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """`../shared/data`: real list snapshots and classification facts (see its README.md)."""
+    if not (SHARED_DATA / "lists").is_dir():
+        pytest.skip(
+            f"real public data not found at {SHARED_DATA} (clone ../shared beside the repo)"
+        )
+    return SHARED_DATA
