@@ -145,7 +145,7 @@ def test_map_to_an_unknown_field_is_a_usage_error(invoke: Invoke, watch_list: Pa
 
 def test_missing_ids_default_to_line_numbers(invoke: Invoke, watch_list: Path) -> None:
     result = invoke(
-        "screen", "--lists", str(watch_list), "-q", input="consignee\nAcme Ltd\n\nBNC\n"
+        "screen", "--lists", str(watch_list), "-q", input="consignee\nAcme Ltd\n\nMoa Nickel\n"
     )
     assert [(d["id"], d["decision"]) for d in decisions(result.stdout)] == [
         ("2", "pass"),

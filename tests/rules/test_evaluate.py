@@ -53,7 +53,10 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> list[RestrictedList]:
         ListCategory.SANCTIONS,
         [
             ListEntry(
-                entry_id="306", name="BANCO NACIONAL DE CUBA", aliases=("BNC",), programs=("CUBA",)
+                entry_id="306",
+                name="BANCO NACIONAL DE CUBA",
+                aliases=("BNC", "NATIONAL BANK OF CUBA"),
+                programs=("CUBA",),
             ),
             ListEntry(entry_id="77", name="PUTIN, Vladimir Vladimirovich", type=EntityType.PERSON),
         ],
@@ -108,9 +111,15 @@ def test_exact_sanctioned_name_blocks_with_entry_field_and_score(run: Any) -> No
 
 
 def test_alias_match_blocks(run: Any) -> None:
-    decision, reasons = run(end_user="bnc")
+    decision, reasons = run(end_user="National Bank of Cuba")
     assert decision == "block"
-    assert reasons[0].matched_name == "BNC"
+    assert reasons[0].matched_name == "NATIONAL BANK OF CUBA"
+
+
+def test_one_word_alias_flags_but_never_blocks(run: Any) -> None:
+    decision, reasons = run(end_user="bnc")
+    assert decision == "flag"
+    assert (reasons[0].matched_name, reasons[0].score) == ("BNC", 0.9)
 
 
 def test_person_missing_middle_name_flags_but_does_not_block(run: Any) -> None:

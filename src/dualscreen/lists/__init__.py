@@ -58,9 +58,15 @@ def load_lists(paths: Sequence[Path], list_format: str | None = None) -> list[Re
     """Load every list under `paths`, failing on the first that does not load completely."""
     loaded: list[RestrictedList] = []
     seen: set[str] = set()
+    hashes: dict[str, str] = {}
     for path in paths:
         for importer, target in discover(path, list_format):
             lst = importer.load(target)
+            if lst.info.sha256 in hashes:
+                raise ListError(
+                    f"the same list is given twice (also at {hashes[lst.info.sha256]})", path=target
+                )
+            hashes[lst.info.sha256] = str(target)
             if lst.info.name in seen:
                 # Two snapshots of one list (say SDN 2021 and 2024): keep both, named apart.
                 renamed = lst.info.model_copy(

@@ -79,6 +79,19 @@ def version_of(path: Path) -> tuple[str, str]:
     return mtime.date().isoformat(), "modified time"
 
 
+def unique_names(names: Iterable[str], *, primary: str) -> list[str]:
+    """Aliases once each, ignoring case and spacing, and never the primary name again."""
+    seen = {" ".join(primary.split()).casefold()}
+    unique = []
+    for name in names:
+        name = " ".join(name.split())
+        key = name.casefold()
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
+
+
 def make_list(
     *,
     name: str,

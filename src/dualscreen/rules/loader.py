@@ -14,12 +14,19 @@ from dualscreen.errors import RulesError
 from dualscreen.rules.models import RuleFile, RuleSet
 
 Lines = dict[tuple[Any, ...], int]
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _SCALARS = yaml.SafeLoader("")  # safe constructors only: no Python objects from rules files
 
 
 def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: Lines, file: Path) -> Any:
     """Build plain data from a composed YAML node, noting the line of every key and item."""
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise RulesError(
+            f"invalid YAML: tag {node.tag!r} is not allowed in rules",
+            path=file,
+            line=node.start_mark.line + 1,
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -84,7 +91,8 @@ def load_rule_file(path: Path) -> RuleFile:
     try:
         return RuleFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # A misspelled key also makes its intended key "missing": report the cause first.
+        err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         line, field = _locate(tuple(err["loc"]), data, lines)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
