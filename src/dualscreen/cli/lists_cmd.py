@@ -56,7 +56,8 @@ def show(
         typer.echo(json.dumps([{k: i[k] for k in SHOWN} for i in infos], indent=2))
         return
     table = Table()
-    for column in ("name", "format", "version", "entries", "names", "sha256", "source"):
+    table.add_column("name", no_wrap=True, min_width=max(len(i["name"]) for i in infos))
+    for column in ("format", "version", "entries", "names", "sha256", "source"):
         table.add_column(column, overflow="fold")
     for i in infos:
         table.add_row(

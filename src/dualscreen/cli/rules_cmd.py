@@ -28,8 +28,9 @@ def check(
     """Load and validate rules; list them. Exit 1 with file, line and key on the first problem."""
     ruleset = load_rules(paths or [default_rules()])
     table = Table()
-    for column in ("id", "kind", "action", "in force", "title"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=max(len(r.id) for r in ruleset.rules))
+    for column in ("kind", "action", "in force", "title"):
+        table.add_column(column, overflow="fold")
     for rule in ruleset.rules:
         table.add_row(rule.id, rule.kind, rule.action.value, _window(rule), rule.title)
     console = Console()

@@ -26,7 +26,7 @@ class TableWriter:
 
     def _flush(self) -> None:
         table = Table(show_lines=True, expand=False)
-        table.add_column("id", no_wrap=True)
+        table.add_column("id", overflow="fold")
         table.add_column("decision", no_wrap=True)
         table.add_column("reasons")
         for d in self._rows:
