@@ -13,15 +13,15 @@ from typing import TextIO
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
     """A temporary file beside `path`, renamed over it only when the block ends without error."""
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    target = path.resolve()  # through a symlink: replace the file it points to, not the link
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise whoever reads the file
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

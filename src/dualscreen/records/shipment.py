@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from dualscreen.countries import clean_country
@@ -13,6 +13,8 @@ from dualscreen.records.sources import RawRecord
 
 _HS_SEPARATORS = re.compile(r"[.\s-]")
 _SPACES = re.compile(r"\s+")
+_HS_DIGITS = re.compile(r"[0-9]{6,10}")  # ASCII only: str.isdigit() also takes "８" and "²"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # left after whitespace is collapsed
 _CANONICAL = frozenset(SHIPMENT_FIELDS)
 
 
@@ -30,8 +32,12 @@ def map_record(data: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str,
             name = canonical_name(key)
             target = name if name in _CANONICAL else key
         if target in out and target in _CANONICAL:
-            # A second column for the same field is echoed under its own name, not screened.
-            out[key] = value
+            # A second column for the same field is echoed under its own name, not screened;
+            # never over the first one when its own name is the field's.
+            echo, n = key, 2
+            while echo in out:
+                echo, n = f"{key} ({n})", n + 1
+            out[echo] = value
             continue
         out[target] = value
     return out
@@ -61,6 +67,13 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
+def _parse_date(text: str) -> date:
+    """`2026-10-02`, or an ISO timestamp whose date part is taken; anything else is an error."""
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text).date()
+
+
 def to_shipment(
     raw: RawRecord, mapping: Mapping[str, str], default_id: str
 ) -> tuple[Shipment, dict[str, Any], list[Reason]]:
@@ -84,13 +97,17 @@ def to_shipment(
                     raw, name, f"{name} has bytes that are not valid text; pass --encoding"
                 )
             )
+        if _CONTROL.search(text):
+            reasons.append(
+                _input_reason(raw, name, f"{name} has control characters such as NUL", text)
+            )
         values[name] = text
 
     values["id"] = values["id"] or default_id
     record = {"id": values["id"], **{k: v for k, v in record.items() if k != "id"}}
 
     hs = _HS_SEPARATORS.sub("", values["hs_code"])
-    if hs and not (hs.isdigit() and 6 <= len(hs) <= 10):
+    if hs and not _HS_DIGITS.fullmatch(hs):
         reasons.append(
             _input_reason(raw, "hs_code", f"hs_code {values['hs_code']!r} is not 6-10 digits", hs)
         )
@@ -112,7 +129,7 @@ def to_shipment(
     shipment_date = None
     if values["date"]:
         try:
-            shipment_date = date.fromisoformat(values["date"][:10])
+            shipment_date = _parse_date(values["date"])
         except ValueError:
             reasons.append(
                 _input_reason(

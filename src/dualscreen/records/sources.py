@@ -69,7 +69,9 @@ def sniff(head: bytes) -> InputFormat:
     if text.startswith("["):
         return InputFormat.JSON
     if text.startswith("{"):
-        first_line = text.split("\n", 1)[0]
+        first_line, newline, _ = text.partition("\n")
+        if not newline and len(head) >= SNIFF_BYTES:
+            return InputFormat.JSONL  # a first line longer than the window: not pretty-printed
         try:
             json.loads(first_line)
         except ValueError:
@@ -88,9 +90,11 @@ def _text(binary: io.RawIOBase, encoding: str) -> io.TextIOWrapper:
 
 
 def _csv_records(text: IO[str], source: str) -> Iterator[RawRecord]:
-    reader = csv.reader(text)
+    reader = csv.reader(text, strict=True)  # strict: an unclosed quote is an error, not a merge
     try:
         header = next(reader)
+        while len(header) <= 1 and not "".join(header).strip():  # blank lines before the header
+            header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
@@ -98,6 +102,7 @@ def _csv_records(text: IO[str], source: str) -> Iterator[RawRecord]:
     names = [h.strip() for h in header]
     if not any(names):
         raise InputError("the CSV header is empty", path=source, line=1)
+    names = _unique_names(names)
     line = reader.line_num + 1
     while True:
         try:
@@ -119,6 +124,17 @@ def _csv_records(text: IO[str], source: str) -> Iterator[RawRecord]:
                 data["_extra_fields"] = "|".join(row[len(names) :])
         yield RawRecord(source, line, data, problem)
         line = reader.line_num + 1
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """A repeated column keeps its values under `name (2)`, echoed rather than lost."""
+    out: list[str] = []
+    for name in names:
+        unique, n = name, 2
+        while unique in out:
+            unique, n = f"{name} ({n})", n + 1
+        out.append(unique)
+    return out
 
 
 def _jsonl_records(text: IO[str], source: str) -> Iterator[RawRecord]:
@@ -176,11 +192,16 @@ def _json_records(text: IO[str], source: str) -> Iterator[RawRecord]:
             raise InputError(
                 f"invalid JSON in array element {number + 1}: {exc}", path=source
             ) from exc
-        if end == len(buffer) and not eof:  # a number may continue in the next chunk
-            more = text.read(CHUNK)
-            eof = not more
-            buffer, pos = buffer[pos:] + more, 0
-            continue
+        if buffer[end:].lstrip(" \t\r\n")[:1] not in (",", "]"):
+            if not eof:  # a number cut at "1." or "1e" may continue in the next chunk
+                more = text.read(CHUNK)
+                eof = not more
+                buffer, pos = buffer[pos:] + more, 0
+                continue
+            raise InputError(
+                f"invalid JSON after array element {number + 1}: expected ',' or ']'",
+                path=source,
+            )
         number += 1
         yield _json_value_record(value, source, number)
         pos = end
