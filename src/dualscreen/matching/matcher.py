@@ -28,11 +28,14 @@ SUBSET_MIN_SHARED_CHARS = 8
 lone surname or a generic word ("BANK") never carries a match."""
 
 SINGLE_TOKEN_WEAK_SCORE = 0.9
-"""One-word aliases ("MARTIN", "GORDO", "BNC") are nicknames and acronyms: an exact match on one
-flags for review but cannot block, since many innocent parties share them."""
+"""One-word aliases and vessel names are often nicknames, acronyms or plain words ("MARTIN",
+"BNC", "DANIEL"): an exact match on one flags for review but cannot block, since many innocent
+parties share them."""
 
 SINGLE_TOKEN_MIN_FUZZY_LENGTH = 8
 """One-word names shorter than this match only exactly: "GORDON" is not "GORDO"."""
+
+_PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
 COMMON_TOKEN_POSTINGS = 5000
 """Tokens in more names than this ("al", "company") are not used to find subset candidates."""
@@ -104,8 +107,11 @@ class NameMatcher:
         return cached
 
     def _single_token_exact_score(self, index: int) -> float:
+        """An organisation listed under a one-word name (ANSARU, "OOO SERTAL") blocks on an exact
+        match like any other name; one-word aliases, person names and vessel or aircraft names
+        (DANIEL, ADLER: not parties to a shipment) only flag."""
         entry = self._entries[self._owner[index]][1]
-        strong = self._primary[index] and entry.type is not EntityType.PERSON
+        strong = self._primary[index] and entry.type in _PARTY_TYPES
         return 1.0 if strong else SINGLE_TOKEN_WEAK_SCORE
 
     def _match_key(self, key: str, cutoff: float) -> tuple[NameHit, ...]:
@@ -158,7 +164,29 @@ class NameMatcher:
         found = process.extract(
             key, self._keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=50
         )
-        return [(lo + offset, ratio) for _, ratio, offset in found if ratio < 100]
+        scores = {lo + offset: ratio for _, ratio, offset in found}
+        # A typo can move a word in the sorted key ("banco cuba de nacional" against "banco de
+        # kuba nacional"), so names sharing a word with the query are also scored with the
+        # shared words lined up first.
+        candidates: set[int] = set()
+        for token in set(key.split()):
+            postings = self._postings.get(token, ())
+            if len(postings) <= COMMON_TOKEN_POSTINGS:
+                candidates.update(i for i in postings if lo <= i < hi)
+        indexes = list(candidates)
+        # token_set_ratio is never below the aligned ratio: a cheap filter before scoring.
+        for _, _, position in process.extract(
+            key,
+            [self._keys[i] for i in indexes],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=cutoff * 100,
+            limit=None,
+        ):
+            index = indexes[position]
+            ratio = _aligned_ratio(key, self._keys[index])
+            if ratio >= cutoff * 100 and ratio > scores.get(index, 0):
+                scores[index] = ratio
+        return [(index, ratio) for index, ratio in scores.items() if ratio < 100]
 
     def _subset_candidates(self, key: str) -> list[int]:
         """Names that contain every token of the query, or whose tokens the query all contains."""
@@ -183,3 +211,13 @@ class NameMatcher:
             ):
                 found.append(index)
         return found
+
+
+def _aligned_ratio(query: str, listed: str) -> float:
+    """Edit similarity with the words both keys share put first, so a mistyped word is compared
+    with the word it was meant to be, wherever the typo moved it in the sorted key."""
+    q, n = Counter(query.split()), Counter(listed.split())
+    shared = " ".join(sorted((q & n).elements()))
+    rest_q = " ".join(sorted((q - n).elements()))
+    rest_n = " ".join(sorted((n - q).elements()))
+    return fuzz.ratio(f"{shared} {rest_q}".strip(), f"{shared} {rest_n}".strip())

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
@@ -23,10 +23,20 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     """.split()
 )
 
+# Words that are a legal form only together with the rest of their phrase, in whatever order
+# the words come: "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA" is "Sberbank of Russia PJSC".
+LEGAL_FORM_PHRASES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"joint", "stock"}), frozenset({"joint", "stock", "public", "open", "closed"})),
+    (frozenset({"limited", "liability"}), frozenset({"liability"})),
+    (frozenset({"sociedad", "anonima"}), frozenset({"sociedad", "anonima"})),
+    (frozenset({"societe", "anonyme"}), frozenset({"societe", "anonyme"})),
+)
+
 # A form written with dots ("s.a.", "n.v.", "p.t.") is joined into one token first.
 _DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_AKA = re.compile(r"\b(?:a\.?k\.?a|f\.?k\.?a|n\.?k\.?a)\b\.?", re.IGNORECASE)
+# Only the dotted forms: "AKA Trading" is a company name, not an alias marker.
+_AKA = re.compile(r"\b[afn]\.k\.a\b\.?", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -47,11 +57,21 @@ def reorder_listed(name: str) -> str:
     return name
 
 
+def _legal_words(tokens: list[str]) -> frozenset[str]:
+    present = set(tokens)
+    words = LEGAL_FORMS
+    for needed, forms in LEGAL_FORM_PHRASES:
+        if needed <= present:
+            words = words | forms
+    return words
+
+
 @lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The tokens that identify a party: folded, legal forms removed unless nothing else is left."""
     tokens = fold(name).split()
-    core = [t for t in tokens if t not in LEGAL_FORMS]
+    legal = _legal_words(tokens)
+    core = [t for t in tokens if t not in legal]
     return tuple(core or tokens)
 
 
@@ -63,5 +83,6 @@ def match_key(name: str) -> str:
 def legal_forms_removed(name: str) -> list[str]:
     """The legal-form words that normalisation set aside, for the explanation of a match."""
     tokens = fold(name).split()
-    core = [t for t in tokens if t not in LEGAL_FORMS]
-    return [t for t in tokens if t in LEGAL_FORMS] if core else []
+    legal = _legal_words(tokens)
+    core = [t for t in tokens if t not in legal]
+    return [t for t in tokens if t in legal] if core else []

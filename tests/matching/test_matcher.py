@@ -1,0 +1,235 @@
+"""The name matcher on small hand-built lists: what hits, how strongly, and what never does."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualscreen.matching import MatchMethod, NameHit, NameMatcher
+from dualscreen.models import EntityType, ListCategory, ListEntry, ListInfo, RestrictedList
+
+FLAG = 0.88
+"""The default rules' flag threshold (rules/parties.yaml); 1.0 blocks."""
+
+PERSON = EntityType.PERSON
+ORGANIZATION = EntityType.ORGANIZATION
+
+
+def _entry(entry_id: str, name: str, *aliases: str, type: EntityType = ORGANIZATION) -> ListEntry:
+    return ListEntry(entry_id=entry_id, name=name, aliases=aliases, type=type)
+
+
+def _list(name: str, *entries: ListEntry) -> RestrictedList:
+    info = ListInfo(
+        name=name,
+        format="native-csv",
+        category=ListCategory.SANCTIONS,
+        source="hand-built for tests",
+        path=f"{name}.csv",
+        version="2026-11-01",
+        version_from="file",
+        entries=len(entries),
+        names=sum(1 + len(e.aliases) for e in entries),
+        sha256="0" * 64,
+    )
+    return RestrictedList(info=info, entries=entries)
+
+
+# Names as OFAC and the UN publish them (SDN 2024-05-03, UN consolidated 2026-02-27).
+SANCTIONS = _list(
+    "sanctions",
+    _entry("306", "BANCO NACIONAL DE CUBA"),
+    _entry("35096", "PUTIN, Vladimir Vladimirovich", type=PERSON),
+    _entry("16669", "ROTENBERG, Arkady Romanovich", type=PERSON),
+    _entry("36", "AEROCARIBBEAN AIRLINES"),
+    _entry("11302", "HONG PANG MINING COMPANY LIMITED"),
+    _entry("22603", "DANDONG ZHICHENG METALLIC MATERIAL CO., LTD."),
+    _entry("3751", "MOA NICKEL SA"),
+    _entry("25971", "IRANIAN TITANIUM DEVELOPMENT"),
+    _entry("28305", "IRAN ALUMINUM COMPANY", "IRALCO"),
+    _entry("15911", "KHAKI, Parviz", "MARTIN", type=PERSON),
+    _entry("9345", "KOREA MINING DEVELOPMENT TRADING CORPORATION"),
+    _entry("24752", "GOLDEN STAR CO"),
+    _entry("29865", "GOLDEN STAR TRADING LLC"),
+    _entry("90001", "GOLDEN STARS CO"),
+)
+UN = _list(
+    "un",
+    _entry("6908042", "OMAR HAMMAMI", "Abu Mansour Al-Amriki", "Umar Hammami", type=PERSON),
+    _entry("6908522", "MUNITIONS INDUSTRY DEPARTMENT", "Military Supplies Industry Department"),
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> NameMatcher:
+    return NameMatcher([SANCTIONS, UN])
+
+
+def _hit(hits: tuple[NameHit, ...], entry_id: str) -> NameHit | None:
+    return next((h for h in hits if h.entry.entry_id == entry_id), None)
+
+
+def test_size_counts_primary_names_and_aliases(matcher: NameMatcher) -> None:
+    assert matcher.size == len(SANCTIONS.entries) + 2 + len(UN.entries) + 3
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("BANCO NACIONAL DE CUBA", "306", id="as-listed"),
+        pytest.param("banco nacional de cuba", "306", id="re-cased"),
+        pytest.param("Vladimir Vladimirovich Putin", "35096", id="re-ordered-person"),
+        pytest.param("PUTIN Vladimir Vladimirovich", "35096", id="listed-order-without-comma"),
+        pytest.param("Путин Владимир Владимирович", "35096", id="cyrillic"),
+        pytest.param("Hong Pang Mining Co., Ltd.", "11302", id="legal-form-abbreviated"),
+        pytest.param(
+            "Dandong Zhicheng Metallic Material Company Limited", "22603", id="legal-form-spelled"
+        ),
+        pytest.param("Moa Nickel", "3751", id="legal-form-dropped"),
+        pytest.param("Moa Nickel GmbH", "3751", id="legal-form-swapped"),
+        pytest.param("Korea Mining Development Trading Corp.", "9345", id="corp-for-corporation"),
+        pytest.param("Umar Hammami", "6908042", id="alias"),
+        pytest.param("Abu Mansour al Amriki", "6908042", id="alias-hyphen-and-case"),
+    ],
+)
+def test_same_name_after_normalisation_scores_one(
+    matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hit = _hit(matcher.match(query, FLAG), entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert hit.score == 1.0
+    assert hit.method is MatchMethod.EXACT
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Aerocarribean Airlines", "36", id="letter-doubled"),
+        pytest.param("Banco Nacionl de Cuba", "306", id="letter-dropped"),
+        pytest.param("Dandong Zhicheng Metalic Material Co., Ltd.", "22603", id="letter-dropped-2"),
+        pytest.param("Iranian Titanium Devleopment", "25971", id="letters-swapped"),
+        pytest.param("Iran Aluminium Company", "28305", id="british-spelling"),
+    ],
+)
+def test_one_typo_flags_but_does_not_block(matcher: NameMatcher, query: str, entry_id: str) -> None:
+    hit = _hit(matcher.match(query, FLAG), entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert FLAG <= hit.score < 1.0
+    assert hit.method is MatchMethod.FUZZY
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Vladimir Putin", "35096", id="missing-patronymic"),
+        pytest.param("Arkady Rotenberg", "16669", id="missing-patronymic-2"),
+        pytest.param("Munitions Industry Department Pyongyang", "6908522", id="extra-word"),
+    ],
+)
+def test_subset_of_a_listed_name_flags_but_never_reaches_one(
+    matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hits = matcher.match(query, 0.0)
+    hit = _hit(hits, entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert hit.method is MatchMethod.SUBSET
+    assert FLAG <= hit.score < 1.0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("PT Vale Indonesia Tbk", id="indonesian-miner"),
+        pytest.param("Sumitomo Metal Mining Co., Ltd.", id="japanese-refiner"),
+        pytest.param("Albemarle Corporation", id="us-lithium"),
+        pytest.param("Ganfeng Lithium Group Co., Ltd.", id="chinese-lithium"),
+        pytest.param("Budi Santoso", id="indonesian-person"),
+        pytest.param("Banco Nacional de Costa Rica", id="shares-three-words"),
+    ],
+)
+def test_unrelated_names_do_not_hit(matcher: NameMatcher, query: str) -> None:
+    assert matcher.match(query, FLAG) == ()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("Bank", id="bank"),
+        pytest.param("Mining", id="mining"),
+        pytest.param("Industry", id="industry"),
+        pytest.param("Trading Co., Ltd.", id="trading-co-ltd"),
+        pytest.param("Company Limited", id="legal-forms-only"),
+        pytest.param("Golden", id="golden"),
+    ],
+)
+def test_a_lone_generic_word_does_not_hit(matcher: NameMatcher, query: str) -> None:
+    assert matcher.match(query, FLAG) == ()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("Rotenberg", id="surname-alone"),
+        pytest.param("Putin", id="surname-alone-2"),
+        pytest.param("Ivan Rotenberg", id="other-first-name"),
+        pytest.param("Vladimir Ivanov", id="shared-first-name"),
+    ],
+)
+def test_a_single_shared_name_part_does_not_hit(matcher: NameMatcher, query: str) -> None:
+    assert matcher.match(query, FLAG) == ()
+
+
+def test_one_word_alias_of_a_person_flags_but_never_blocks(matcher: NameMatcher) -> None:
+    # OFAC lists "MARTIN" as a nickname of an Iranian national; "Martin PLC" is not him.
+    hit = _hit(matcher.match("Martin PLC", FLAG), "15911")
+    assert hit is not None
+    assert FLAG <= hit.score < 1.0
+
+
+def test_results_are_sorted_best_first(matcher: NameMatcher) -> None:
+    hits = matcher.match("Golden Star", FLAG)
+    assert [h.entry.entry_id for h in hits] == ["24752", "90001", "29865"]
+    assert [h.method for h in hits] == [MatchMethod.EXACT, MatchMethod.FUZZY, MatchMethod.SUBSET]
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_hit_carries_list_index_entry_matched_name_and_method(matcher: NameMatcher) -> None:
+    (hit,) = matcher.match("MILITARY supplies industry department", FLAG)
+    assert hit.list_index == 1
+    assert hit.entry is UN.entries[1]
+    assert hit.matched_name == "Military Supplies Industry Department"
+    assert hit.method is MatchMethod.EXACT
+    assert hit.score == 1.0
+
+
+def test_matched_name_is_the_listed_spelling_of_the_best_name(matcher: NameMatcher) -> None:
+    (hit,) = matcher.match("Vladimir Vladimirovich Putin", FLAG)
+    assert hit.matched_name == "PUTIN, Vladimir Vladimirovich"
+
+
+def test_an_entry_hit_through_several_names_is_reported_once(matcher: NameMatcher) -> None:
+    # "Omar Hammami" is the primary name and one letter from the alias "Umar Hammami".
+    hits = matcher.match("Omar Hammami", FLAG)
+    assert [h.entry.entry_id for h in hits] == ["6908042"]
+    assert hits[0].matched_name == "OMAR HAMMAMI"
+    assert hits[0].score == 1.0
+
+
+@pytest.mark.parametrize("cutoff", [0.5, FLAG, 0.95, 1.0])
+def test_no_hit_scores_below_the_cutoff(matcher: NameMatcher, cutoff: float) -> None:
+    hits = matcher.match("Golden Star Trading", cutoff)
+    assert all(cutoff <= h.score <= 1.0 for h in hits)
+
+
+def test_a_higher_cutoff_keeps_only_the_stronger_hits(matcher: NameMatcher) -> None:
+    assert [h.entry.entry_id for h in matcher.match("Golden Star", 1.0)] == ["24752"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "---", "Ltd."])
+def test_a_name_without_identifying_letters_hits_nothing(matcher: NameMatcher, query: str) -> None:
+    assert matcher.match(query, FLAG) == ()
+
+
+def test_match_is_repeatable(matcher: NameMatcher) -> None:
+    first = matcher.match("Vladimir Putin", FLAG)
+    assert matcher.match("vladimir PUTIN", FLAG) == first
+    assert matcher.match("Vladimir Putin", FLAG) == first
