@@ -123,7 +123,7 @@ def test_a_quoted_nickname_gives_an_alias_without_it(tmp_path: Path) -> None:
 def test_wrong_field_count_fails_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, dpl_row("A"), dpl_row("B").rsplit("\t", 1)[0])
 
-    with pytest.raises(ListError, match="expected 12 tab-separated fields, found 11") as caught:
+    with pytest.raises(ListError, match="expected 12 fields as in the header, found 11") as caught:
         IMPORTER.load(path)
     assert (caught.value.path, caught.value.line) == (str(path), 3)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dualscreen.errors import ListError
-from dualscreen.lists.interface import decode_text, make_list, read_bytes, read_head, version_of
+from dualscreen.lists.interface import (
+    decode_text,
+    make_list,
+    read_head,
+    table_rows,
+    version_of,
+)
 from dualscreen.models import EntityType, ListCategory, ListEntry, RestrictedList
 
 NAME = "bis-dpl"
@@ -139,31 +143,16 @@ def _header(line: str) -> list[str]:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    text = decode_text(read_bytes(path))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
-    try:
-        header = [c.strip() for c in next(reader, [])]
-        if missing := [c for c in COLUMNS if c not in header]:
-            raise ListError(
-                f"not a Denied Persons List: missing column {missing[0]!r}",
-                path=path,
-                line=1,
-                field=missing[0],
-            )
-        next_line = reader.line_num + 1
-        for row in reader:
-            line, next_line = next_line, reader.line_num + 1
-            if not row or row == [""]:
-                continue
-            if len(row) != len(header):
-                raise ListError(
-                    f"expected {len(header)} tab-separated fields, found {len(row)}",
-                    path=path,
-                    line=line,
-                )
-            yield line, dict(zip(header, row, strict=True))
-    except csv.Error as exc:
-        raise ListError(f"malformed file: {exc}", path=path, line=reader.line_num) from exc
+    header, rows = table_rows(path, delimiter="\t")
+    if missing := [c for c in COLUMNS if c not in header]:
+        raise ListError(
+            f"not a Denied Persons List: missing column {missing[0]!r}",
+            path=path,
+            line=1,
+            field=missing[0],
+        )
+    for line, row in rows:
+        yield line, dict(zip(header, row, strict=True))
 
 
 def _us_date(row: dict[str, str], column: str, path: Path, line: int) -> date | None:

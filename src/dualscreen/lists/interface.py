@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -77,6 +79,38 @@ def version_of(path: Path) -> tuple[str, str]:
                 pass
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     return mtime.date().isoformat(), "modified time"
+
+
+def table_rows(
+    path: Path, delimiter: str = ","
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A delimited list file as its header and its (line, row) pairs, blank rows skipped. A row
+    whose field count differs from the header's, or broken quoting, stops the load there."""
+    text = decode_text(read_bytes(path))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [c.strip() for c in next(reader, [])]
+    except csv.Error as exc:
+        raise ListError(f"malformed header: {exc}", path=path, line=1) from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        next_line = reader.line_num + 1
+        try:
+            for row in reader:
+                line, next_line = next_line, reader.line_num + 1
+                if not any(v.strip() for v in row):
+                    continue
+                if len(row) != len(header):
+                    raise ListError(
+                        f"expected {len(header)} fields as in the header, found {len(row)}",
+                        path=path,
+                        line=line,
+                    )
+                yield line, row
+        except csv.Error as exc:
+            raise ListError(f"malformed file: {exc}", path=path, line=reader.line_num) from exc
+
+    return header, rows()
 
 
 def unique_names(names: Iterable[str], *, primary: str) -> list[str]:

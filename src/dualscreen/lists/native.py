@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from dualscreen.lists.interface import (
     make_list,
     read_bytes,
     read_head,
+    table_rows,
     unique_names,
     version_of,
 )
@@ -199,37 +199,23 @@ def _unique_ids(entries: Iterable[tuple[int, NativeEntry]], path: Path) -> Itera
 
 
 def _csv_entries(path: Path) -> Iterator[tuple[int, NativeEntry]]:
-    text = decode_text(read_bytes(path))
-    if not text.strip():
+    header, rows = table_rows(path)
+    if not any(header):
         raise ListError(
             "empty file: a native CSV list needs a header row with id and name", path=path
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        columns = [c.strip().lower() for c in next(reader)]
-        _check_columns(columns, path)
-        next_line = reader.line_num + 1
-        for row in reader:
-            line, next_line = next_line, reader.line_num + 1
-            if not any(v.strip() for v in row):
-                continue
-            if len(row) != len(columns):
-                raise ListError(
-                    f"expected {len(columns)} fields as in the header, found {len(row)}",
-                    path=path,
-                    line=line,
-                )
-            values = {
-                c: v for c, v in zip(columns, row, strict=True) if v.strip() or c in ("id", "name")
-            }
-            try:
-                yield line, NativeEntry.model_validate(values)
-            except ValidationError as exc:
-                error = exc.errors()[0]
-                column = str(error["loc"][0]) if error["loc"] else None
-                raise ListError(_message(error), path=path, line=line, field=column) from None
-    except csv.Error as exc:
-        raise ListError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from exc
+    columns = [c.lower() for c in header]
+    _check_columns(columns, path)
+    for line, row in rows:
+        values = {
+            c: v for c, v in zip(columns, row, strict=True) if v.strip() or c in ("id", "name")
+        }
+        try:
+            yield line, NativeEntry.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            column = str(error["loc"][0]) if error["loc"] else None
+            raise ListError(_message(error), path=path, line=line, field=column) from None
 
 
 def _check_columns(columns: list[str], path: Path) -> None:
