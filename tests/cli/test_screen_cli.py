@@ -270,3 +270,14 @@ def test_as_of_applies_rules_in_force_on_that_date(invoke: Invoke, watch_list: P
 def test_environment_variables_choose_lists(invoke: Invoke, watch_list: Path) -> None:
     result = invoke("screen", "-q", input=BLOCK, env={"DUALSCREEN_LISTS": str(watch_list)})
     assert decisions(result.stdout)[0]["reasons"][0]["list"] == "test-sanctions"
+
+
+def test_a_missing_input_file_stops_the_run_before_any_decision(
+    invoke: Invoke, watch_list: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("consignee\nAcme Ltd\n")
+    result = invoke("screen", str(good), str(tmp_path / "missing.csv"), "--lists", str(watch_list))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "missing.csv: no such input file" in result.stderr

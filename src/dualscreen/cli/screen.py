@@ -24,7 +24,8 @@ from dualscreen.cli.common import (
     err,
 )
 from dualscreen.defaults import default_lists, default_rules
-from dualscreen.models import SHIPMENT_FIELDS, Decision, Verdict
+from dualscreen.errors import InputError
+from dualscreen.models import SHIPMENT_FIELDS, Action, Decision, Verdict
 from dualscreen.output import OutputFormat, writer_for
 from dualscreen.output.atomic import atomic_output
 from dualscreen.records import InputFormat, RawRecord, canonical_name, read_source
@@ -166,6 +167,10 @@ def screen(
             err.print("usage error: give input files, or pipe records on stdin (see --help)")
             raise typer.Exit(EXIT_USAGE)
         sources = ["-"]
+    for source in sources:
+        if source != "-" and not Path(source).is_file():
+            # Before anything is screened: a missing second file must not cut a run in half.
+            raise InputError("no such input file", path=source)
     fmt = _output_format(output_format, output)
     State.machine_readable = fmt is not OutputFormat.TABLE
     today = as_of.date() if as_of else date.today()
@@ -199,7 +204,7 @@ def screen(
 
 def _is_monitored(decision: Decision) -> bool:
     return decision.decision is Verdict.PASS and any(
-        r.action.value == "monitor" for r in decision.reasons
+        r.action is Action.MONITOR for r in decision.reasons
     )
 
 
