@@ -114,6 +114,12 @@ class ListEntry(BaseModel):
     programs: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
     remarks: str = ""
+    sub_list: str = ""  # for aggregated lists: the list within the list (CSL `source`, ...)
+    identifiers: tuple[str, ...] = ()  # registration, passport, IMO numbers, as "type: value"
+    birth_dates: tuple[str, ...] = ()  # as published: a year, a date or a range
+    citation: str = ""  # Federal Register citation or the publisher's page for the entry
+    license_requirement: str = ""  # Entity List: the licence the listing imposes
+    start_date: dt.date | None = None  # when the listing took effect
     end_date: dt.date | None = None  # an order that lapses (BIS denial orders have one)
 
 
@@ -164,6 +170,7 @@ class Reason(BaseModel):
     value: str | None = None
     list: str | None = None
     list_version: str | None = None
+    sub_list: str | None = None
     entry_id: str | None = None
     matched_name: str | None = None
     score: float | None = None

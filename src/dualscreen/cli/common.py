@@ -12,13 +12,14 @@ from rich.console import Console
 from rich.text import Text
 
 from dualscreen.errors import DualscreenError
+from dualscreen.lists import IMPORTERS
 
 EXIT_PASS, EXIT_ERROR, EXIT_USAGE, EXIT_FLAG, EXIT_BLOCK = 0, 1, 2, 3, 4
 
 err = Console(stderr=True, highlight=False)
 """Everything that is not data goes here: warnings, progress, the run summary, errors."""
 
-LIST_FORMATS = ("ofac-sdn", "un", "bis-dpl", "native-csv", "native-yaml")
+LIST_FORMATS = tuple(IMPORTERS)
 
 ListsOption = Annotated[
     list[Path] | None,

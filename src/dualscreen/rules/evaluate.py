@@ -106,6 +106,7 @@ def _party_reasons(
                 "value": value,
                 "list": info.name,
                 "list_version": info.version,
+                "sub_list": entry.sub_list or None,
                 "entry_id": entry.entry_id,
                 "matched_name": hit.matched_name,
                 "score": hit.score,
