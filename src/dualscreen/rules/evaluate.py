@@ -122,6 +122,7 @@ def _party_reasons(
                     **fields,
                     method=hit.method.value,
                     entry_type=entry.type.value,
+                    license_requirement=entry.license_requirement,
                     note=note,
                 )
             )

@@ -92,6 +92,8 @@ class PartyRule(RuleBase):
             "method",
             "programs",
             "entry_type",
+            "sub_list",
+            "license_requirement",
             "note",
         }
     )
