@@ -126,6 +126,7 @@ class ListEntry(BaseModel):
 class ListCategory(StrEnum):
     SANCTIONS = "sanctions"
     DENIED = "denied"
+    CONSOLIDATED = "consolidated"  # many lists in one (US CSL): policy per sub-list
     INTERNAL = "internal"
     OTHER = "other"
 
