@@ -86,3 +86,32 @@ def test_from_paths_loads_everything_or_raises(tmp_path: Path) -> None:
 
     with pytest.raises(ListError):
         Screener.from_paths([default_rules()], [tmp_path / "absent"])
+
+
+def test_a_sub_list_no_party_rule_covers_is_an_error(tmp_path: Path) -> None:
+    from dualscreen.errors import RulesError
+    from dualscreen.lists.interface import make_list
+    from dualscreen.models import ListCategory, ListEntry
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - id: p\n    kind: party\n    title: t\n    explanation: x\n    basis: b\n"
+        "    sub_lists: ['Entity List*']\n    thresholds: {flag: 0.9}\n"
+    )
+    src = tmp_path / "csl.csv"
+    src.write_text("x")
+    csl = make_list(
+        name="us-csl",
+        format="csl",
+        category=ListCategory.CONSOLIDATED,
+        source="test",
+        path=src,
+        files=[src],
+        version=("2026-01-01", "file"),
+        entries=[
+            ListEntry(entry_id="1", name="A Co", sub_list="Entity List (EL)"),
+            ListEntry(entry_id="2", name="B Co", sub_list="Unverified List (UVL)"),
+        ],
+    )
+    with pytest.raises(RulesError, match=r"us-csl \(Unverified List \(UVL\)\)"):
+        Screener(load_rules([rules]), [csl])

@@ -29,9 +29,13 @@ class Screener:
 
     def __init__(self, rules: RuleSet, lists: Sequence[RestrictedList]) -> None:
         uncovered = [
-            lst.info.name
+            f"{lst.info.name} ({sub})" if sub else lst.info.name
             for lst in lists
-            if not any(r.covers(lst.info.name, lst.info.category) for r in rules.party_rules)
+            for sub in sorted({e.sub_list for e in lst.entries})
+            if not any(
+                r.covers(lst.info.name, lst.info.category) and r.covers_sub_list(sub)
+                for r in rules.party_rules
+            )
         ]
         if uncovered:
             raise RulesError(

@@ -43,7 +43,7 @@ def test_rules_check_lists_the_packaged_rules(invoke: Invoke) -> None:
     result = invoke("rules", "check")
     assert result.exit_code == 0
     assert "id-nickel-ore-export-ban" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("ok: 13 rules in 5 file(s)")
+    assert result.stdout.strip().splitlines()[-1].startswith("ok: 18 rules in 5 file(s)")
 
 
 def test_rules_check_reports_the_broken_line(invoke: Invoke, tmp_path: Path) -> None:

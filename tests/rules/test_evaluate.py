@@ -280,3 +280,70 @@ def test_reasons_are_worst_first(run: Any) -> None:
 )
 def test_region_containment(code: str, region: str, inside: bool) -> None:
     assert in_region(code, region) is inside
+
+
+SDN_SUB = "Specially Designated Nationals (SDN) - Treasury Department"
+EL_SUB = "Entity List (EL) - Bureau of Industry and Security"
+MEU_SUB = "Military End User (MEU) List - Bureau of Industry and Security"
+SSI_SUB = "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
+
+
+@pytest.fixture(scope="module")
+def csl_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    csl = _list(
+        tmp_path_factory.mktemp("csl"),
+        "us-csl",
+        ListCategory.CONSOLIDATED,
+        [
+            ListEntry(entry_id="c1", name="Volga Nickel Holding", sub_list=SDN_SUB),
+            ListEntry(
+                entry_id="c2",
+                name="Harbin Rare Metals Institute",
+                sub_list=EL_SUB,
+                license_requirement="For all items subject to the EAR.",
+            ),
+            ListEntry(entry_id="c3", name="Aviastar Components", sub_list=MEU_SUB),
+            ListEntry(entry_id="c4", name="Sibir Tantalum", sub_list=SSI_SUB),
+        ],
+    )
+    rules = load_rules([default_rules()])
+    matcher = NameMatcher([csl])
+
+    def _run(**fields: Any) -> tuple[str, list[Reason]]:
+        reasons = evaluate(Shipment(id="t", **fields), rules, [csl], matcher, TODAY)
+        return decide(reasons).value, [r for r in reasons if r.kind is ReasonKind.PARTY]
+
+    return _run
+
+
+@pytest.mark.parametrize(
+    ("party", "destination", "decision", "rule"),
+    [
+        ("Volga Nickel Holding", "US", "block", "csl-blocking-lists"),
+        ("Harbin Rare Metals Institute", "CN", "flag", "csl-entity-list"),
+        ("Aviastar Components", "RU", "flag", "csl-military-end-user"),
+        ("Aviastar Components", "JP", "pass", None),
+        ("Sibir Tantalum", "DE", "flag", "csl-other-lists"),
+    ],
+    ids=[
+        "sdn-blocks",
+        "entity-list-flags",
+        "meu-to-russia-flags",
+        "meu-to-japan-passes",
+        "ssi-flags",
+    ],
+)
+def test_csl_hits_act_by_sub_list(
+    csl_run: Any, party: str, destination: str, decision: str, rule: str | None
+) -> None:
+    got, reasons = csl_run(consignee=party, destination_country=destination)
+    assert got == decision
+    assert [r.rule for r in reasons] == ([rule] if rule else [])
+    if reasons:
+        assert reasons[0].sub_list is not None
+
+
+def test_entity_list_hit_explains_the_licence_requirement(csl_run: Any) -> None:
+    _, (reason,) = csl_run(end_user="Harbin Rare Metals Institute", destination_country="CN")
+    assert "For all items subject to the EAR." in reason.explanation
+    assert reason.sub_list == EL_SUB

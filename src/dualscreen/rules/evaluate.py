@@ -80,7 +80,11 @@ def _party_reasons(
     cutoff: float,
     on: date,
 ) -> list[Reason]:
-    reasons = []
+    reasons: list[Reason] = []
+    if rule.destinations is not None and not any(
+        in_region(shipment.destination_country, d) for d in rule.destinations
+    ):
+        return reasons
     for field in rule.fields:
         value = getattr(shipment, field)
         if not value:
@@ -88,6 +92,8 @@ def _party_reasons(
         for hit in matcher.match(value, cutoff):
             info = lists[hit.list_index].info
             if not rule.covers(info.name, info.category):
+                continue
+            if not rule.covers_sub_list(hit.entry.sub_list):
                 continue
             thresholds = rule.thresholds_for(info.name)
             if thresholds.block is not None and hit.score >= thresholds.block:

@@ -80,6 +80,11 @@ class PartyRule(RuleBase):
     fields: list[PartyField] = Field(default_factory=lambda: list(_PARTY_FIELDS), min_length=1)
     thresholds: Thresholds
     per_list: dict[str, Thresholds] = Field(default_factory=dict)
+    sub_lists: list[str] | None = None
+    """For lists of lists (US CSL): the sub-lists (patterns, case-insensitive) this rule acts on."""
+    exclude_sub_lists: list[str] = Field(default_factory=list)
+    destinations: list[str] | None = None
+    """Act only on shipments to these destinations (MEU listings bind exports to RU, CN, ...)."""
     hit_placeholders: ClassVar[frozenset[str]] = frozenset(
         {
             "field",
@@ -98,10 +103,24 @@ class PartyRule(RuleBase):
         }
     )
 
+    _norm_destinations = field_validator("destinations")(
+        lambda values: None if values is None else _countries(values)
+    )
+
     def covers(self, list_name: str, category: ListCategory) -> bool:
         return any(fnmatchcase(list_name, p) for p in self.lists) and (
             self.categories is None or category in self.categories
         )
+
+    def covers_sub_list(self, sub_list: str) -> bool:
+        """Entries without a sub-list belong to any rule; with one, the patterns decide."""
+        if not sub_list:
+            return True
+        name = sub_list.casefold()
+        included = self.sub_lists is None or any(
+            fnmatchcase(name, p.casefold()) for p in self.sub_lists
+        )
+        return included and not any(fnmatchcase(name, p.casefold()) for p in self.exclude_sub_lists)
 
     def thresholds_for(self, list_name: str) -> Thresholds:
         for pattern, thresholds in self.per_list.items():
