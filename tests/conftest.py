@@ -18,3 +18,11 @@ def shared_data() -> Path:
             f"real public data not found at {SHARED_DATA} (clone ../shared beside the repo)"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's real list cache."""
+    import os
+
+    os.environ["DUALSCREEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from dualscreen.errors import RulesError
 from dualscreen.lists import load_lists
+from dualscreen.lists.cache import cached, content_key
 from dualscreen.matching import NameMatcher
+from dualscreen.matching.matcher import NameIndex
 from dualscreen.models import Action, Decision, Reason, ReasonKind, RestrictedList, Verdict
 from dualscreen.records import RawRecord, to_shipment
 from dualscreen.rules import RuleSet, evaluate, load_rules
@@ -44,7 +46,8 @@ class Screener:
             )
         self.rules = rules
         self.lists = tuple(lists)
-        self.matcher = NameMatcher(self.lists)
+        key = content_key("name-index", *(lst.info.sha256 for lst in self.lists))
+        self.matcher = NameMatcher(self.lists, cached("index", key, lambda: NameIndex.build(lists)))
 
     @classmethod
     def from_paths(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dualscreen.errors import ListError
 from dualscreen.lists import bis_dpl, native, ofac_sdn, un
+from dualscreen.lists.cache import cached, content_key
 from dualscreen.lists.interface import Importer
 from dualscreen.models import RestrictedList
 
@@ -54,6 +55,14 @@ def discover(path: Path, list_format: str | None = None) -> list[tuple[Importer,
     raise ListError(f"cannot tell this list's format; pass --list-format ({formats})", path=path)
 
 
+def load_cached(importer: Importer, target: Path) -> RestrictedList:
+    """`importer.load(target)`, from the cache when the list's files are byte-identical."""
+    sources = getattr(importer, "source_files", None)
+    files = sources(target) if sources else [target]
+    key = content_key(importer.format, str(target.resolve()), *files)
+    return cached("lists", key, lambda: importer.load(target))
+
+
 def load_lists(paths: Sequence[Path], list_format: str | None = None) -> list[RestrictedList]:
     """Load every list under `paths`, failing on the first that does not load completely."""
     loaded: list[RestrictedList] = []
@@ -61,7 +70,7 @@ def load_lists(paths: Sequence[Path], list_format: str | None = None) -> list[Re
     hashes: dict[str, str] = {}
     for path in paths:
         for importer, target in discover(path, list_format):
-            lst = importer.load(target)
+            lst = load_cached(importer, target)
             if lst.info.sha256 in hashes:
                 raise ListError(
                     f"the same list is given twice (also at {hashes[lst.info.sha256]})", path=target

@@ -58,34 +58,60 @@ class NameHit:
     method: MatchMethod
 
 
-class NameMatcher:
-    """An index over every name of the given lists; `match` is pure and its results cached."""
+@dataclass(slots=True)
+class NameIndex:
+    """The matcher's arrays, one slot per name, sorted by key length so a fuzzy search only looks
+    at keys of a length that can reach the cutoff. Plain lists and dicts: cheap to cache."""
 
-    def __init__(self, lists: Sequence[RestrictedList]) -> None:
-        entries: list[tuple[int, ListEntry]] = []  # (list index, entry)
+    keys: list[str]
+    names: list[str]
+    owner: list[int]  # index of the name's entry, counting entries across all lists in order
+    primary: list[bool]
+    exact: dict[str, list[int]]
+    postings: dict[str, list[int]]
+
+    @classmethod
+    def build(cls, lists: Sequence[RestrictedList]) -> NameIndex:
         names: list[tuple[str, str, int, bool]] = []  # (key, name, entry index, is primary)
-        for list_index, lst in enumerate(lists):
+        entry_index = 0
+        for lst in lists:
             for entry in lst.entries:
-                entries.append((list_index, entry))
                 for position, name in enumerate((entry.name, *entry.aliases)):
                     key = match_key(reorder_listed(name))
                     if key:
-                        names.append((key, name, len(entries) - 1, position == 0))
-        # Sorted by key length, so a fuzzy search only looks at keys of a length that can
-        # reach the cutoff; the arrays below are parallel.
+                        names.append((key, name, entry_index, position == 0))
+                entry_index += 1
         names.sort(key=lambda n: len(n[0]))
-        self._entries = entries
-        self._keys = [n[0] for n in names]
-        self._lengths = [len(k) for k in self._keys]
-        self._names = [n[1] for n in names]
-        self._owner = [n[2] for n in names]
-        self._primary = [n[3] for n in names]
-        self._exact: dict[str, list[int]] = {}
-        self._postings: dict[str, list[int]] = {}
-        for index, key in enumerate(self._keys):
-            self._exact.setdefault(key, []).append(index)
+        keys = [n[0] for n in names]
+        exact: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            exact.setdefault(key, []).append(index)
             for token in set(key.split()):
-                self._postings.setdefault(token, []).append(index)
+                postings.setdefault(token, []).append(index)
+        return cls(
+            keys=keys,
+            names=[n[1] for n in names],
+            owner=[n[2] for n in names],
+            primary=[n[3] for n in names],
+            exact=exact,
+            postings=postings,
+        )
+
+
+class NameMatcher:
+    """An index over every name of the given lists; `match` is pure and its results cached."""
+
+    def __init__(self, lists: Sequence[RestrictedList], index: NameIndex | None = None) -> None:
+        self._entries = [(i, entry) for i, lst in enumerate(lists) for entry in lst.entries]
+        index = index or NameIndex.build(lists)
+        self._keys = index.keys
+        self._lengths = [len(k) for k in self._keys]
+        self._names = index.names
+        self._owner = index.owner
+        self._primary = index.primary
+        self._exact = index.exact
+        self._postings = index.postings
         self._cache: dict[tuple[str, float], tuple[NameHit, ...]] = {}
 
     @property
