@@ -177,7 +177,7 @@ def screen(
 
     started = time.perf_counter()
     screener = Screener.from_paths(
-        rules or [default_rules()], lists or [default_lists()], list_format
+        rules or [default_rules()], lists or default_lists(), list_format
     )
     warn_stale(screener, today)
 
