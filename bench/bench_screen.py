@@ -145,7 +145,7 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    lists = load_lists([default_lists()])
+    lists = load_lists(default_lists())
     loaded = time.perf_counter()
     screener = Screener(load_rules([default_rules()]), lists)
     built = time.perf_counter()

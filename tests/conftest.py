@@ -21,8 +21,10 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read or write the user's real list cache."""
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's real list cache or updated lists: a machine where
+    someone ran `lists update` must test the packaged snapshots like any other."""
     import os
 
     os.environ["DUALSCREEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["DUALSCREEN_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))

@@ -3,7 +3,7 @@
 The library the CLI is built on::
 
     from dualscreen import Screener, read_source
-    screener = Screener.from_paths(rules=[default_rules()], lists=[default_lists()])
+    screener = Screener.from_paths(rules=[default_rules()], lists=default_lists())
     for decision in screener.screen(read_source("shipments.csv")):
         print(decision.id, decision.decision, [r.explanation for r in decision.reasons])
 """

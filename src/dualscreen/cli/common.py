@@ -27,7 +27,10 @@ ListsOption = Annotated[
         "--lists",
         "-l",
         envvar="DUALSCREEN_LISTS",
-        help="Restricted-party list file or folder (repeatable). Default: the packaged lists.",
+        help=(
+            "Restricted-party list file or folder (repeatable). Default: the lists kept "
+            "current by `lists update`, else the packaged snapshots."
+        ),
         show_default=False,
     ),
 ]
