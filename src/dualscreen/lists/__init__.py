@@ -6,14 +6,40 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dualscreen.errors import ListError
-from dualscreen.lists import bis_dpl, native, ofac_sdn, un
+from dualscreen.lists import (
+    bis_dpl,
+    csl,
+    eu,
+    generic,
+    native,
+    ofac_sdn,
+    ofac_sdn_xml,
+    opensanctions,
+    uk,
+    un,
+)
 from dualscreen.lists.cache import cached, content_key
 from dualscreen.lists.interface import Importer
 from dualscreen.models import RestrictedList
 
 IMPORTERS: dict[str, Importer] = {
     imp.format: imp
-    for imp in (ofac_sdn.IMPORTER, un.IMPORTER, bis_dpl.IMPORTER, native.CSV, native.YAML)
+    for imp in (
+        ofac_sdn.IMPORTER,
+        ofac_sdn_xml.IMPORTER,
+        un.IMPORTER,
+        eu.XML,
+        eu.CSV,
+        bis_dpl.IMPORTER,
+        csl.IMPORTER,
+        uk.IMPORTER,
+        opensanctions.FTM,
+        # Before native CSV: targets.simple.csv has `id` and `name` columns too.
+        opensanctions.SIMPLE,
+        generic.IMPORTER,
+        native.CSV,
+        native.YAML,
+    )
 }
 """Every list format by its `--list-format` name, in detection order."""
 

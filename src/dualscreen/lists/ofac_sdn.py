@@ -1,4 +1,5 @@
-"""OFAC's legacy SDN CSV: `sdn.csv` plus its optional `alt.csv`, `add.csv`, `sdn_comments.csv`."""
+"""OFAC's legacy CSV files: `sdn.csv` plus its optional `alt.csv`, `add.csv`, `sdn_comments.csv`,
+and the non-SDN consolidated lists in the same layout (`cons_prim.csv`, `cons_alt.csv`, ...)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from dualscreen.errors import ListError
@@ -22,10 +24,34 @@ from dualscreen.models import EntityType, ListCategory, ListEntry, RestrictedLis
 NAME = "ofac-sdn"
 SOURCE = "US Treasury OFAC SDN list — https://www.treasury.gov/ofac/downloads/sdn.csv"
 
-_PRIMARY = "sdn.csv"
-_ALIASES = "alt.csv"
-_ADDRESSES = "add.csv"
-_COMMENTS = "sdn_comments.csv"
+
+@dataclass(frozen=True)
+class Release:
+    """One of OFAC's file sets in the legacy layout: a primary file and its companions."""
+
+    name: str
+    source: str
+    primary: str
+    aliases: str
+    addresses: str
+    comments: str
+
+    @property
+    def companions(self) -> tuple[str, str, str]:
+        return (self.aliases, self.addresses, self.comments)
+
+
+SDN = Release(NAME, SOURCE, "sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
+CONS = Release(
+    "ofac-cons",
+    "US Treasury OFAC consolidated non-SDN lists — "
+    "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
+    "cons_prim.csv",
+    "cons_alt.csv",
+    "cons_add.csv",
+    "cons_comments.csv",
+)
+RELEASES = (SDN, CONS)
 
 # Field counts OFAC documents for the legacy files; a different count means a broken or other file.
 _SDN_WIDTH = 12
@@ -56,7 +82,9 @@ _FIRST_ROW = re.compile(r'\s*\d+\s*,\s*"')
 
 
 class OfacSdnImporter:
-    """Reads a folder holding `sdn.csv` (plus companions), or one `sdn*.csv` file on its own."""
+    """Reads a folder holding `sdn.csv` or `cons_prim.csv` (plus companions), or one primary file
+    on its own. One importer for both sets: they share the layout, and discovery hands whole
+    folders only to this importer."""
 
     format = "ofac-sdn"
 
@@ -68,36 +96,39 @@ class OfacSdnImporter:
                 names = _files_by_name(path)
             except ListError:
                 return False
-            return any(n in names for n in (_PRIMARY, _ALIASES, _ADDRESSES))
+            return any(n in names for r in RELEASES for n in (r.primary, r.aliases, r.addresses))
         return _looks_like_sdn_row(read_head(path))
 
     def load(self, path: Path) -> RestrictedList:
         if path.is_dir():
             files = _files_by_name(path)
-            if _PRIMARY not in files:
-                present = ", ".join(
-                    sorted(n for n in (_ALIASES, _ADDRESSES, _COMMENTS) if n in files)
-                )
+            release = _release_in(files, path)
+            if release.primary not in files:
+                present = ", ".join(sorted(n for n in release.companions if n in files))
                 raise ListError(
-                    f"folder has {present or 'no SDN files'} but no {_PRIMARY}: aliases and "
-                    f"addresses cannot be screened without the primary file of the same date",
+                    f"folder has {present or 'no SDN files'} but no {release.primary}: aliases "
+                    f"and addresses cannot be screened without the primary file of the same date",
                     path=path,
                 )
-            primary = files[_PRIMARY]
-            companions = {n: files[n] for n in (_ALIASES, _ADDRESSES, _COMMENTS) if n in files}
+            primary = files[release.primary]
+            companions = {n: files[n] for n in release.companions if n in files}
         else:
-            if path.name.lower() in (_ALIASES, _ADDRESSES, _COMMENTS):
-                raise ListError(
-                    f"an OFAC companion file; give the folder holding it and its {_PRIMARY}",
-                    path=path,
-                )
+            name = path.name.lower()
+            release = CONS if name == CONS.primary else SDN
+            for other in RELEASES:
+                if name in other.companions:
+                    raise ListError(
+                        f"an OFAC companion file; give the folder holding it and its "
+                        f"{other.primary}",
+                        path=path,
+                    )
             primary, companions = path, {}
-        entries = _entries(primary, companions)
+        entries = _entries(primary, companions, release)
         return make_list(
-            name=NAME,
+            name=release.name,
             format=self.format,
             category=ListCategory.SANCTIONS,
-            source=SOURCE,
+            source=release.source,
             path=path,
             files=[primary, *companions.values()],
             version=version_of(path),
@@ -116,11 +147,27 @@ def _files_by_name(folder: Path) -> dict[str, Path]:
         raise ListError(f"cannot read list folder: {exc.strerror}", path=folder) from exc
 
 
+def _release_in(files: dict[str, Path], folder: Path) -> Release:
+    """Which file set a folder holds. SDN and non-SDN files side by side would be two lists
+    loaded as one, their ent_nums checked against the wrong primary file: refuse that."""
+    present = [r for r in RELEASES if any(n in files for n in (r.primary, *r.companions))]
+    if len(present) > 1:
+        raise ListError(
+            f"folder mixes SDN ({SDN.primary}, ...) and non-SDN consolidated "
+            f"({CONS.primary}, ...) files: give each set its own folder",
+            path=folder,
+        )
+    return present[0] if present else SDN
+
+
 def _looks_like_sdn_row(head: bytes) -> bool:
-    first = decode_text(head).split("\n", 1)[0].rstrip("\r")
+    first = next(iter(decode_text(head).splitlines()), "")
     if not _FIRST_ROW.match(first):
         return False
-    row = next(csv.reader([first]), [])
+    try:
+        row = next(csv.reader([first]), [])
+    except csv.Error:  # a stray quote or NUL: not OFAC's file, whatever else it is
+        return False
     return len(row) == _SDN_WIDTH
 
 
@@ -157,17 +204,19 @@ def _rows(path: Path, width: int) -> Iterator[tuple[int, str, list[str]]]:
         raise ListError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from exc
 
 
-def _check_known(ent_num: str, known: dict[str, list[str]], path: Path, line: int) -> None:
+def _check_known(
+    ent_num: str, known: dict[str, list[str]], path: Path, line: int, release: Release
+) -> None:
     if ent_num not in known:
         raise ListError(
-            f"ent_num {ent_num} is not in {_PRIMARY}: this file belongs to another SDN release",
+            f"ent_num {ent_num} is not in {release.primary}: this file belongs to another release",
             path=path,
             line=line,
             field="ent_num",
         )
 
 
-def _entries(primary: Path, companions: dict[str, Path]) -> list[ListEntry]:
+def _entries(primary: Path, companions: dict[str, Path], release: Release) -> list[ListEntry]:
     rows: dict[str, list[str]] = {}
     for line, ent_num, row in _rows(primary, _SDN_WIDTH):
         if ent_num in rows:
@@ -179,18 +228,18 @@ def _entries(primary: Path, companions: dict[str, Path]) -> list[ListEntry]:
         rows[ent_num] = row
 
     aliases: dict[str, list[str]] = {}
-    if _ALIASES in companions:
-        path = companions[_ALIASES]
+    if release.aliases in companions:
+        path = companions[release.aliases]
         for line, ent_num, row in _rows(path, _ALT_WIDTH):
-            _check_known(ent_num, rows, path, line)
+            _check_known(ent_num, rows, path, line, release)
             aliases.setdefault(ent_num, []).append(_field(row[3]))
 
     addresses: dict[str, list[str]] = {}
     countries: dict[str, list[str]] = {}
-    if _ADDRESSES in companions:
-        path = companions[_ADDRESSES]
+    if release.addresses in companions:
+        path = companions[release.addresses]
         for line, ent_num, row in _rows(path, _ADD_WIDTH):
-            _check_known(ent_num, rows, path, line)
+            _check_known(ent_num, rows, path, line, release)
             street, city, country, note = (_field(v) for v in row[2:6])
             address = ", ".join(p for p in (street, city, country) if p)
             if address and note:
@@ -200,10 +249,10 @@ def _entries(primary: Path, companions: dict[str, Path]) -> list[ListEntry]:
 
     # Remarks longer than OFAC's field limit continue, mid-word, in sdn_comments.csv.
     continued: dict[str, str] = {}
-    if _COMMENTS in companions:
-        path = companions[_COMMENTS]
+    if release.comments in companions:
+        path = companions[release.comments]
         for line, ent_num, row in _rows(path, _COMMENT_WIDTH):
-            _check_known(ent_num, rows, path, line)
+            _check_known(ent_num, rows, path, line, release)
             continued[ent_num] = continued.get(ent_num, "") + row[1]
 
     return [
