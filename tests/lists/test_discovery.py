@@ -130,3 +130,10 @@ def test_the_same_list_given_twice_is_an_error(tmp_path: Path) -> None:
         path.write_text("id,name\n1,Acme Trading\n", encoding="utf-8")
     with pytest.raises(ListError, match="given twice"):
         load_lists([first, second])
+
+
+def test_opensanctions_folder_loads_its_exports_and_skips_the_dataset_index(
+    shared_data: Path,
+) -> None:
+    loaded = load_lists([shared_data / "lists" / "opensanctions"])
+    assert sorted(lst.info.name for lst in loaded) == ["opensanctions", "opensanctions-simple"]

@@ -239,11 +239,6 @@ def test_discover_detects_the_descriptor() -> None:
     assert (importer.format, found) == ("generic-csv", DESCRIPTOR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN GAP: discover() treats the mapped CSV beside its descriptor as a list of its "
-    "own and fails on it; discover needs to skip the files a descriptor maps",
-)
 def test_a_folder_with_a_descriptor_and_its_csv_loads_one_list(tmp_path: Path) -> None:
     for path in FIXTURES.iterdir():
         shutil.copy(path, tmp_path / path.name)

@@ -45,6 +45,7 @@ IMPORTERS: dict[str, Importer] = {
 
 _NOT_LISTS = {".md", ".rst", ".html", ".pdf", ".pyc"}
 _NOT_LIST_STEMS = ("readme", "license", "licence", "provenance", "notice", "changelog")
+_NOT_LIST_ENDINGS = ("index.json",)  # OpenSanctions' dataset index beside its exports
 
 
 def _is_documentation(path: Path) -> bool:
@@ -53,6 +54,7 @@ def _is_documentation(path: Path) -> bool:
         name.startswith((".", "_"))
         or path.suffix.lower() in _NOT_LISTS
         or name.startswith(_NOT_LIST_STEMS)
+        or name.endswith(_NOT_LIST_ENDINGS)
     )
 
 
@@ -68,8 +70,17 @@ def discover(path: Path, list_format: str | None = None) -> list[tuple[Importer,
         return [(ofac_sdn.IMPORTER, path)]
     if path.is_dir():
         found: list[tuple[Importer, Path]] = []
-        for child in sorted(path.iterdir()):
-            if not _is_documentation(child):
+        children = [c for c in sorted(path.iterdir()) if not _is_documentation(c)]
+        # A list read from several files (a mapped CSV and its descriptor) is one list: the
+        # files its importer reads besides the one detected are not lists of their own.
+        claimed: set[Path] = set()
+        for child in children:
+            for importer in IMPORTERS.values():
+                sources = getattr(importer, "source_files", None)
+                if sources and child.is_file() and importer.detect(child):
+                    claimed.update(p for p in sources(child) if p != child)
+        for child in children:
+            if child not in claimed:
                 found.extend(discover(child, list_format))
         if not found:
             raise ListError("folder holds no restricted-party list", path=path)
