@@ -35,6 +35,11 @@ EXPECTED: dict[str, Expected] = {
     "bom.csv": Expected(ids=("B-1", "B-2")),
     # L-2's consignee is "Société Générale" in latin-1 bytes, read as UTF-8.
     "latin1.csv": Expected(ids=("L-1", "L-2", "L-3"), problems={"L-2": 3}),
+    # cp1252 bytes read as UTF-8 (CRLF): P-2's consignee and description hold curly quotes and
+    # an en dash, P-3's description a euro sign; P-3's consignee is on the watch list.
+    "cp1252.csv": Expected(
+        ids=("P-1", "P-2", "P-3"), problems={"P-2": 3, "P-3": 4}, decisions={"P-3": "flag"}
+    ),
     # C-2 has a CRLF inside a quoted description; C-3's consignee is on the watch list.
     "crlf.csv": Expected(ids=("C-1", "C-2", "C-3"), decisions={"C-3": "flag"}),
     # R-2 too few fields, R-3 too many, a blank line 5, R-5 only an id.
@@ -123,6 +128,33 @@ def test_latin1_file_reads_clean_with_its_encoding() -> None:
     decisions = decisions_of(result.stdout)
     assert [input_reasons(d) for d in decisions] == [[], [], []]
     assert decisions[1]["record"]["consignee"] == "Société Générale"
+
+
+def test_cp1252_file_reads_clean_with_its_encoding() -> None:
+    result = screen(str(CORPUS / "cp1252.csv"), "--format", "jsonl", "--encoding", "cp1252")
+
+    decisions = decisions_of(result.stdout)
+    assert [input_reasons(d) for d in decisions] == [[], [], []]
+    assert decisions[1]["record"]["consignee"] == "\u201cCafé Noir\u201d SARL"
+    assert decisions[2]["record"]["description"] == "Price \u20ac 100"
+
+
+def test_a_one_megabyte_field_is_screened_not_truncated(tmp_path: Path) -> None:
+    """Generated, not kept in the corpus: a 1 MB file would weigh on every clone."""
+    huge = "x" * 1_000_000
+    path = tmp_path / "huge_field.csv"
+    path.write_text(
+        "id,consignee,description,hs_code,destination_country\n"
+        f"H-1,Acme Tools,{huge},847130,ID\n"
+        "H-2,Globex Trading Company,ok,847130,ID\n"
+    )
+
+    result = screen(str(path), "--format", "jsonl")
+
+    decisions = decisions_of(result.stdout)
+    assert [(d["id"], d["decision"]) for d in decisions] == [("H-1", "pass"), ("H-2", "flag")]
+    assert decisions[0]["record"]["description"] == huge
+    assert result.exit_code == 3
 
 
 def test_unknown_columns_are_echoed_back() -> None:
