@@ -51,8 +51,8 @@ def write(tmp_path: Path, explanation: str) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("template", REACHING)
 def test_a_template_that_reaches_into_a_value_is_no_placeholder(template: str) -> None:
-    assert placeholders(template) == frozenset()
-    assert render(template, {"value": "Globex", "score": 1.0}) == template  # left as text
+    assert placeholders(template) == frozenset({template})  # reported whole, so it is refused
+    assert render(template, {"value": "Globex", "score": 1.0}) == template  # never evaluated
 
 
 @pytest.mark.parametrize("template", REACHING)
@@ -71,11 +71,6 @@ def test_a_rule_explanation_can_never_show_more_than_plain_values(
     assert reason.explanation == f"matched {template} (Globex Trading Company)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/template.py leaves `{value.__class__}` as literal text rather than refusing "
-    "it; safe (nothing is evaluated) but a typo-looking template should be a rules error",
-)
 def test_a_template_with_attribute_access_is_a_rules_error(tmp_path: Path) -> None:
     rules, _ = write(tmp_path, "{value.__class__}")
 

@@ -159,24 +159,18 @@ CASES: list[tuple[Setup, str]] = [
     (audit_is_not_an_audit_file, "not a dualscreen audit line"),
     (audit_is_not_a_regular_file, "must be a regular file"),
 ]
-# typer's Path options check readability themselves and exit 2 (usage) for a list or rules
-# file given directly: the fix is `readable=False` on ListsOption and RulesOption in
-# cli/common.py, so that the loaders report it (exit 1) as they do for a file in a folder.
-_USAGE_NOT_FAULT = pytest.mark.xfail(
-    strict=True, reason="exits 2 (typer's readable check), not 1: see cli/common.py"
-)
 NON_ROOT_CASES: list[tuple[Setup, str]] = [
     (unreadable_list_in_folder, "ermission denied"),
     (unreadable_rules_in_folder, "ermission denied"),
     (unreadable_input, "ermission denied"),
     (unreadable_pin_file_mode, "ermission denied"),
     (unreadable_audit_file, "ermission denied"),
-]
-KNOWN_GAPS: list[tuple[Setup, str]] = [
+    # Given directly, not in a folder: the loaders report it too (typer's own readability
+    # check, a usage error with exit 2, is off for --lists and --rules).
     (unreadable_list, "ermission denied"),
     (unreadable_rules, "ermission denied"),
 ]
-ALL_CASES = [*CASES, *NON_ROOT_CASES, *KNOWN_GAPS]
+ALL_CASES = [*CASES, *NON_ROOT_CASES]
 
 
 @pytest.mark.parametrize(
@@ -184,7 +178,6 @@ ALL_CASES = [*CASES, *NON_ROOT_CASES, *KNOWN_GAPS]
     [
         *CASES,
         *(pytest.param(*case, marks=needs_non_root) for case in NON_ROOT_CASES),
-        *(pytest.param(*case, marks=[needs_non_root, _USAGE_NOT_FAULT]) for case in KNOWN_GAPS),
     ],
     ids=[setup.__name__.replace("_", "-") for setup, _ in ALL_CASES],
 )

@@ -34,16 +34,10 @@ FUZZ = settings(
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus"
 
-# Faults the fuzzing found in code this suite does not own, by (exception, file, function)
-# where they are raised. Each is also a strict xfail in test_fuzz_finding_is_fixed below, so a
-# fix fails that test until its entry here and its marker there are removed. Until then these
+# Faults the fuzzing finds in code this suite does not own, by (exception, file, function)
+# where they are raised, while they wait for a fix (a fix removes the entry). Until then they
 # reach the CLI as "internal error ... nothing was decided" (exit 1): closed, but not clear.
-KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    ("Error", "native.py", "detect"): "lists/native.py: csv.Error on a lone CR (old Mac CSV)",
-    ("ReaderError", "native.py", "_yaml_document"): "lists/native.py: YAML ReaderError (NUL)",
-    ("LookupError", "un.py", "_events"): "lists/un.py: unknown encoding in the XML declaration",
-    ("UnicodeError", "sources.py", "*"): "records/sources.py: utf-16 input without a BOM",
-}
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
 def known_gap(exc: BaseException) -> str | None:
@@ -249,33 +243,15 @@ def _read(data: bytes, encoding: str) -> Callable[[Path], object]:
     return run
 
 
-FINDINGS = {  # name: (smallest input, the KNOWN_GAPS entry it stands for)
-    "lone-cr-in-a-csv-list": (
-        _load("list.csv", b"id,name\r\x00"),
-        KNOWN_GAPS["Error", "native.py", "detect"],
-    ),
-    "nul-in-native-yaml": (
-        _load("list.yaml", b"entries: []\x00", "native-yaml"),
-        KNOWN_GAPS["ReaderError", "native.py", "_yaml_document"],
-    ),
-    "unknown-xml-encoding-un": (
-        _load("un.xml", b'<?xml version="1.0" encoding="T"?><a', "un"),
-        KNOWN_GAPS["LookupError", "un.py", "_events"],
-    ),
-    "utf-16-without-bom": (
-        _read(b"\x00\x00", "utf-16"),
-        KNOWN_GAPS["UnicodeError", "sources.py", "*"],
-    ),
+FINDINGS = {  # name: the smallest input of a fault the fuzzing once found, now fixed
+    "lone-cr-in-a-csv-list": _load("list.csv", b"id,name\r\x00"),
+    "nul-in-native-yaml": _load("list.yaml", b"entries: []\x00", "native-yaml"),
+    "unknown-xml-encoding-un": _load("un.xml", b'<?xml version="1.0" encoding="T"?><a', "un"),
+    "utf-16-without-bom": _read(b"\x00\x00", "utf-16"),
 }
 
 
-@pytest.mark.parametrize(
-    "finding",
-    [
-        pytest.param(run, id=name, marks=pytest.mark.xfail(strict=True, reason=gap))
-        for name, (run, gap) in FINDINGS.items()
-    ],
-)
+@pytest.mark.parametrize("finding", list(FINDINGS.values()), ids=list(FINDINGS))
 def test_fuzz_finding_is_fixed(tmp_path: Path, finding: Callable[[Path], object]) -> None:
     """Each known gap, by its smallest input: fixed when only our own errors come out."""
     with contextlib.suppress(ListError, InputError):

@@ -27,6 +27,7 @@ ListsOption = Annotated[
         "--lists",
         "-l",
         envvar="DUALSCREEN_LISTS",
+        readable=False,  # the loader reports an unreadable list: exit 1, not a usage error
         help=(
             "Restricted-party list file or folder (repeatable). Default: the lists kept "
             "current by `lists update`, else the packaged snapshots."
@@ -48,6 +49,7 @@ RulesOption = Annotated[
         "--rules",
         "-r",
         envvar="DUALSCREEN_RULES",
+        readable=False,
         help="Rules YAML file or folder (repeatable). Default: the packaged rules pack.",
         show_default=False,
     ),

@@ -122,7 +122,10 @@ class NativeCsvImporter:
         if not path.is_file() or path.suffix.lower() in (".yaml", ".yml"):
             return False
         first = decode_text(read_head(path)).split("\n", 1)[0]
-        header = {c.strip().lower() for c in next(csv.reader([first.rstrip("\r")]), [])}
+        try:
+            header = {c.strip().lower() for c in next(csv.reader([first.rstrip("\r")]), [])}
+        except csv.Error:  # a lone CR or a NUL: not a native CSV header
+            return False
         return {"id", "name"} <= header
 
     def load(self, path: Path) -> RestrictedList:
@@ -239,8 +242,9 @@ def _check_columns(columns: list[str], path: Path) -> None:
 
 def _yaml_document(path: Path) -> tuple[NativeDocument, yaml.Node]:
     text = decode_text(read_bytes(path))
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # rejects unprintable characters (NUL) right away
         node = loader.get_single_node()
         if node is None:
             raise ListError("empty file: a native YAML list needs an entries: list", path=path)
@@ -253,7 +257,8 @@ def _yaml_document(path: Path) -> tuple[NativeDocument, yaml.Node]:
     except yaml.YAMLError as exc:
         raise ListError(f"invalid YAML: {exc}", path=path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise ListError("expected a mapping with an entries: list at the top", path=path, line=1)
     try:

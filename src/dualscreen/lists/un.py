@@ -105,6 +105,8 @@ def _events(path: Path) -> Iterator[tuple[int, str, ET.Element]]:
                             )
                     yield line, event, elem
             parser.close()
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise ListError(f"unknown text encoding in the XML declaration: {exc}", path=path) from None
     except ET.ParseError as exc:
         message = _POSITION.sub("", str(exc))
         raise ListError(

@@ -236,7 +236,10 @@ def read_source(
         head = binary.read(SNIFF_BYTES)
         fmt = input_format or sniff(head)
         text = _text(_Prefixed(head, binary), encoding)
-        yield from _READERS[fmt](text, source)
+        try:
+            yield from _READERS[fmt](text, source)
+        except UnicodeError as exc:  # e.g. UTF-16 without a byte-order mark: nothing decodes
+            raise InputError(f"cannot decode the input as {encoding}: {exc}", path=source) from exc
     finally:
         if binary is not sys.stdin.buffer:
             binary.close()

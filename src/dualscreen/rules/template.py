@@ -12,9 +12,16 @@ from collections.abc import Mapping
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
 
 
+_BRACED = re.compile(r"\{[^{}]*\}")
+
+
 def placeholders(template: str) -> frozenset[str]:
-    """The placeholder names a template uses."""
-    return frozenset(m.group(1) for m in _PLACEHOLDER.finditer(template))
+    """The placeholder names a template uses. A braced text that is not a plain placeholder
+    (`{value.__class__}`, `{0}`) is returned as written, so validation rejects it by name."""
+    return frozenset(
+        m.group(1) if (m := _PLACEHOLDER.fullmatch(b.group(0))) else b.group(0)
+        for b in _BRACED.finditer(template)
+    )
 
 
 def render(template: str, values: Mapping[str, object]) -> str:
