@@ -281,3 +281,25 @@ def test_a_missing_input_file_stops_the_run_before_any_decision(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "missing.csv: no such input file" in result.stderr
+
+
+def test_each_unscreenable_record_gets_one_json_line_on_stderr(
+    invoke: Invoke, watch_list: Path
+) -> None:
+    csv_text = "id,exporter,hs_code,destination_country\n1,Acme,12AB,US\n2,Globex,750210,ZZ\n3,Initech,750210,US\n"
+    result = invoke("screen", "--lists", str(watch_list), "-q", "-f", "jsonl", input=csv_text)
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [(d["id"], d["problems"][0]["field"], d["problems"][0]["line"]) for d in lines] == [
+        ("1", "hs_code", 2),
+        ("2", "destination_country", 3),
+    ]
+
+
+def test_input_diagnostics_stop_after_fifty_lines_and_say_how_many_more(
+    invoke: Invoke, watch_list: Path
+) -> None:
+    csv_text = "exporter,hs_code\n" + "".join(f"Acme {i},12AB\n" for i in range(60))
+    result = invoke("screen", "--lists", str(watch_list), "-q", "-f", "table", input=csv_text)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 51
+    assert warnings[-1] == "warning: 10 more record(s) with input problems (see their reasons)"

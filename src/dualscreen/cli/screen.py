@@ -31,6 +31,7 @@ from dualscreen.cli.common import (
     check_list_format,
     err,
 )
+from dualscreen.cli.diagnostics import InputDiagnostics
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.errors import InputError
 from dualscreen.models import SHIPMENT_FIELDS, Action, Decision, Verdict
@@ -326,15 +327,18 @@ def screen(
             decisions = screener.screen(records, field_map, qualify_ids=len(sources) > 1, on=today)
             with _SignalsDeferred() as deferred, sink as stream, _progress(quiet) as tick:
                 writer = writer_for(fmt, stream)
+                diagnostics = InputDiagnostics(State.machine_readable)
                 for decision in decisions:
                     source, line = read_from.popleft()
                     if trail is not None:  # before the output: what was delivered is audited
                         trail.decision(decision, source, line)
                     writer.write(decision)
+                    diagnostics.report(decision)
                     counts[decision.decision] += 1
                     monitored += _is_monitored(decision)
                     tick(counts.total())
                 writer.close()
+                diagnostics.close()
                 worst = max(counts, key=lambda v: v.exit_code, default=Verdict.PASS)
                 code = 0 if exit_zero else worst.exit_code
                 deferred.hold()  # until the output file is renamed into place
