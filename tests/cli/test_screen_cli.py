@@ -286,7 +286,10 @@ def test_a_missing_input_file_stops_the_run_before_any_decision(
 def test_each_unscreenable_record_gets_one_json_line_on_stderr(
     invoke: Invoke, watch_list: Path
 ) -> None:
-    csv_text = "id,exporter,hs_code,destination_country\n1,Acme,12AB,US\n2,Globex,750210,ZZ\n3,Initech,750210,US\n"
+    csv_text = (
+        "id,exporter,hs_code,destination_country\n"
+        "1,Acme,12AB,US\n2,Globex,750210,ZZ\n3,Initech,750210,US\n"
+    )
     result = invoke("screen", "--lists", str(watch_list), "-q", "-f", "jsonl", input=csv_text)
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert [(d["id"], d["problems"][0]["field"], d["problems"][0]["line"]) for d in lines] == [
