@@ -1,7 +1,8 @@
 """One line on stderr for each record that could not be screened fully, so a cron log shows it.
 
 The decision itself carries the `input` reason; this is the operator's view of the same fact.
-JSON when the output is machine-readable, so a script reading stderr can parse it.
+JSON when the output is machine-readable, so a script reading stderr can parse it. Logs carry no
+record contents beyond ids: the line says where and which field, the decision says what.
 """
 
 from __future__ import annotations
@@ -35,15 +36,17 @@ class InputDiagnostics:
                 "warning": "input",
                 "id": decision.id,
                 "decision": decision.decision.value,
-                "problems": [
-                    {"line": r.line, "field": r.field, "message": r.explanation} for r in problems
-                ],
+                "problems": [{"line": r.line, "field": r.field} for r in problems],
             }
             sys.stderr.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
-            message = "; ".join(r.explanation for r in problems)
+            where = ", ".join(f"line {r.line}: {r.field or 'record'}" for r in problems)
             err.print(
-                Text.assemble(("warning: ", "bold yellow"), f"record {decision.id}: {message}"),
+                Text.assemble(
+                    ("warning: ", "bold yellow"),
+                    f"record {decision.id} flagged, input problem at {where} "
+                    "(its input reason says what)",
+                ),
                 soft_wrap=True,
             )
 
