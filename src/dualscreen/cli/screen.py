@@ -93,7 +93,7 @@ def warn_stale(screener: Screener, today: date) -> None:
             Text.assemble(
                 ("warning: ", "bold yellow"),
                 f"list snapshots are out of date ({', '.join(old)}); new designations are "
-                "missed. Download current files from the publishers and pass them with "
+                "missed. Run `dualscreen lists update`, or pass current files with "
                 "--lists PATH (see README, 'Lists').",
             ),
             soft_wrap=True,
