@@ -13,127 +13,19 @@ whose recall is reported. A script, not a test: it prints figures and asserts no
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
-from faker import Faker
-
+from _common import PARTY_FIELDS, cli_latency, make_records
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.lists import load_lists
-from dualscreen.models import EntityType, ListEntry, ReasonKind
-from dualscreen.records import RawRecord
+from dualscreen.models import ReasonKind
 from dualscreen.rules import load_rules
 from dualscreen.screening import Screener
 
-LOCALES = (
-    "id_ID",
-    "en_US",
-    "de_DE",
-    "tr_TR",
-    "vi_VN",
-    "ja_JP",
-    "zh_CN",
-    "ko_KR",
-    "ru_RU",
-    "ar_SA",
-    "fr_FR",
-    "es_MX",
-    "pt_BR",
-)
-PARTY_FIELDS = ("exporter", "consignee", "end_user")
-GOODS = (  # (HS code, description, origin, destination)
-    ("750210", "Nickel cathode, unwrought", "ID", "US"),
-    ("283324", "Nickel sulphate hexahydrate", "ID", "JP"),
-    ("260400", "Nickel ore", "ID", "CN"),
-    ("810520", "Cobalt hydroxide", "CD", "CN"),
-    ("282520", "Lithium hydroxide monohydrate", "CL", "KR"),
-    ("850760", "Lithium-ion battery cells", "CN", "US"),
-    ("720260", "Ferro-nickel", "ID", "TW"),
-    ("940360", "Wooden furniture", "ID", "US"),
-)
 CLI_RUNS = 5
-
-
-@dataclass(frozen=True)
-class Planted:
-    line: int
-    field: str
-    entry: ListEntry
-    query: str
-
-
-def reading_order(entry: ListEntry) -> str:
-    """`LAST, First` as a person's name is written on trade documents; other names as listed."""
-    if entry.type is EntityType.PERSON and entry.name.count(",") == 1:
-        last, first = entry.name.split(",")
-        return f"{first.strip()} {last.strip()}"
-    return entry.name
-
-
-def innocent_party(fake: Faker, rng: random.Random) -> str:
-    if rng.random() >= 0.6:
-        return fake.name()
-    # ru_RU and tr_TR also return real large companies, some sanctioned: not innocent.
-    real = {c for p in fake.providers for c in getattr(p, "large_companies", ())}
-    while (name := fake.company()) in real:
-        pass
-    return name
-
-
-def make_records(
-    n: int, planted_share: float, sdn: list[ListEntry], seed: int
-) -> tuple[list[RawRecord], list[Planted]]:
-    rng = random.Random(seed)
-    fake = Faker(list(LOCALES))
-    fake.seed_instance(seed)
-    records, planted = [], []
-    for line in range(1, n + 1):
-        hs, description, origin, destination = rng.choice(GOODS)
-        data = {
-            "id": f"B{line:06d}",
-            "hs_code": hs,
-            "description": description,
-            "origin_country": origin,
-            "destination_country": destination,
-            "quantity": str(rng.randint(1, 500)),
-            "unit": "t",
-        }
-        for field in PARTY_FIELDS:
-            if rng.random() < planted_share:
-                entry = rng.choice(sdn)
-                query = rng.choice((entry.name, entry.name.title(), reading_order(entry)))
-                planted.append(Planted(line, field, entry, query))
-                data[field] = query
-            else:
-                data[field] = innocent_party(fake[rng.choice(LOCALES)], rng)
-        records.append(RawRecord(source="bench", line=line, data=data))
-    return records, planted
-
-
-def cli_latency() -> list[float]:
-    """Wall seconds of `echo '{...}' | dualscreen screen` on the packaged defaults."""
-    exe = shutil.which("dualscreen", path=str(Path(sys.executable).parent)) or "dualscreen"
-    record = json.dumps(
-        {"id": "1", "consignee": "PT Vale Indonesia Tbk", "hs_code": "750210", "unit": "t"}
-    )
-    times = []
-    for _ in range(CLI_RUNS):
-        start = time.perf_counter()
-        done = subprocess.run(
-            [exe, "screen"], input=record + "\n", capture_output=True, text=True, check=False
-        )
-        times.append(time.perf_counter() - start)
-        if done.returncode not in (0, 3, 4):
-            raise SystemExit(f"dualscreen screen failed ({done.returncode}): {done.stderr}")
-    return times
 
 
 def main() -> None:
@@ -177,7 +69,7 @@ def main() -> None:
     innocent_alerts = len({value for value, _ in other_alerts})
     verdicts = {v: sum(d.decision == v for d in decisions) for v in ("pass", "flag", "block")}
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    cli = cli_latency()
+    cli = cli_latency(CLI_RUNS)
 
     rows = [
         ("lists", ", ".join(f"{x.info.name} {x.info.entries}" for x in lists)),

@@ -11,7 +11,8 @@ import random
 from pathlib import Path
 
 import pytest
-from faker import Faker
+from bench._common import INNOCENT_LOCALES as LOCALES
+from bench._common import innocent_names, one_typo, recased, reordered
 from rapidfuzz.distance import OSA
 
 from dualscreen.defaults import default_rules
@@ -28,28 +29,6 @@ REAL_LISTS = (
     "lists/bis-dpl/dpl-2023-11.txt",
 )
 
-LOCALES = (
-    "id_ID",
-    "en_US",
-    "de_DE",
-    "tr_TR",
-    "vi_VN",
-    "fil_PH",
-    "ja_JP",
-    "zh_CN",
-    "ko_KR",
-    "th_TH",
-    "ru_RU",
-    "ar_SA",
-    "fr_FR",
-    "es_MX",
-    "pt_BR",
-    "it_IT",
-    "pl_PL",
-    "hi_IN",
-    "fa_IR",
-    "uk_UA",
-)
 INNOCENT_SEED = 20261122
 INNOCENT_COUNT = 300
 MAX_FALSE_ALERT_RATE = 0.01
@@ -72,80 +51,12 @@ def _party_reasons(screener: Screener, name: str) -> list[Reason]:
     return [r for r in screener.screen_record(record).reasons if r.kind is ReasonKind.PARTY]
 
 
-def innocent_names(seed: int, count: int) -> list[tuple[str, str]]:
-    """(locale, name) in turn from every locale: a person in the locale's script, a person as
-    romanised on trade documents (where Faker can), and a company."""
-    fakers = {}
-    for offset, locale in enumerate(LOCALES):
-        fakers[locale] = Faker(locale)
-        fakers[locale].seed_instance(seed + offset)
-    names = []
-    for i in range(count):
-        locale = LOCALES[i % len(LOCALES)]
-        fake = fakers[locale]
-        kind = (i // len(LOCALES)) % 3
-        if kind == 0:
-            names.append((locale, fake.name()))
-        elif kind == 1:
-            roman = getattr(fake, "romanized_name", None)
-            names.append((locale, roman() if roman else f"{fake.first_name()} {fake.last_name()}"))
-        else:
-            names.append((locale, _invented_company(fake)))
-    return names
-
-
-def _invented_company(fake: Faker) -> str:
-    # The ru_RU and tr_TR providers also return real large companies (Gazprom, Sberbank, ...),
-    # several of them sanctioned: those are not innocent names.
-    real = {c for p in fake.providers for c in getattr(p, "large_companies", ())}
-    while (name := fake.company()) in real:
-        pass
-    return name
-
-
 def sdn_sample(screener: Screener) -> list[ListEntry]:
     (sdn,) = [lst for lst in screener.lists if lst.info.name == "ofac-sdn"]
     return random.Random(SDN_SEED).sample(sdn.entries, SDN_SAMPLE)
 
 
-def recased(entry: ListEntry) -> str:
-    """`BANCO NACIONAL DE CUBA` → `Banco Nacional De Cuba`, as a clerk would type it."""
-    return entry.name.title()
-
-
-def reordered(entry: ListEntry) -> str:
-    """A person's `LAST, First Middle` in reading order; other names with the last word first."""
-    if entry.type is EntityType.PERSON and entry.name.count(",") == 1:
-        last, first = entry.name.split(",")
-        return f"{first.strip()} {last.strip()}"
-    words = entry.name.replace(",", " ").split()
-    return " ".join(words[-1:] + words[:-1])
-
-
 VARIANTS = {"as-listed": lambda e: e.name, "re-cased": recased, "re-ordered": reordered}
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def one_typo(name: str, rng: random.Random) -> str:
-    """One keyboard slip on a letter: substituted, dropped, doubled-in or swapped with the next."""
-    letters = [i for i, c in enumerate(name) if c.isalpha()]
-    i = rng.choice(letters)
-    c = name[i]
-
-    def like(x: str) -> str:
-        return x.upper() if c.isupper() else x
-
-    operation = rng.choice(("substitute", "delete", "insert", "transpose"))
-    if operation == "transpose" and i + 1 < len(name) and name[i + 1].isalpha():
-        if name[i + 1].lower() != c.lower():
-            return name[:i] + name[i + 1] + c + name[i + 2 :]
-        operation = "substitute"
-    if operation == "delete":
-        return name[:i] + name[i + 1 :]
-    if operation == "insert":
-        return name[:i] + like(rng.choice(_LETTERS)) + name[i:]
-    return name[:i] + like(rng.choice(_LETTERS.replace(c.lower(), ""))) + name[i + 1 :]
 
 
 def typo_cases(screener: Screener) -> list[tuple[ListEntry, str]]:
