@@ -4,7 +4,7 @@ peak memory and the one-record CLI latency, as figures.
 Run from the repository root:
 
     .venv/bin/python bench/bench_speed.py [--records 20000] [--planted 0.02] [--seed 7]
-                                          [--with-un-dpl] [--lists PATH ...] [--profile]
+                                          [--with-un-dpl] [--lists PATH ...] [--profile N]
 
 Needs numpy (rapidfuzz's `cdist` returns a numpy array); it is not a dependency of dualscreen:
 `.venv/bin/pip install numpy` for this bench only.
@@ -25,12 +25,13 @@ twice in one process:
 
 Memory: the process's resident set, from /proc/self/status. Before each stage the kernel's
 peak counter is reset (`echo 5 > /proc/self/clear_refs`), so "peak" is the high-water mark of
-that stage (VmHWM); where that cannot be reset, the process's lifetime peak (`ru_maxrss`) is
-shown instead and says so. The delta is RSS after the stage less RSS before it. RSS counts what
-C extensions (rapidfuzz, pydantic-core) allocate, which tracemalloc would miss, and costs
-nothing to read, whereas tracemalloc slows the run it measures two- to threefold. The screening
-peak includes the bench's own 20,000 generated records, so it overstates the CLI's (which
-streams its input; `bench_memory.py` measures the CLI itself).
+that stage (VmHWM); where it cannot be reset, the process's lifetime peak (`ru_maxrss`) is
+shown instead and says so. The delta is RSS after the stage less RSS before it. RSS counts
+what C extensions (rapidfuzz, pydantic-core) allocate and costs nothing to read; tracemalloc
+would see only Python's own allocations and slow down the very run it measures. The peak held
+against the target is the higher of the loading and the screening stage's (the exhaustive
+stage is the bench's, not dualscreen's). It includes the bench's own generated records, so it
+overstates the CLI's, which streams its input (`bench_memory.py` measures the CLI itself).
 
 Lists and the name index are cached in a fresh temporary folder (unless DUALSCREEN_CACHE_DIR
 is set), so a cache written by other code never skews the figures; the CLI's warm-up run fills
@@ -227,7 +228,7 @@ def run() -> None:
     screener = Screener(rules, lists)
     built = time.perf_counter()
     rss_ready = rss()
-    ready_peak = peak(reset)
+    ready_peak, ready_peak_mb = peak(reset), peak_mb(reset)
 
     sdn = [e for lst in lists if lst.info.name == "ofac-sdn" for e in lst.entries]
     if not sdn:
@@ -303,6 +304,7 @@ def run() -> None:
     recall = caught / max(len(planted), 1)
     exhaustive_recall = exhaustive_caught / max(len(planted), 1)
     cli_median = statistics.median(cli)
+    peak_target_mb = max(ready_peak_mb, screen_peak_mb)
     rows = [
         ("lists", ", ".join(f"{x.info.name} {x.info.version} ({x.info.entries:,})" for x in lists)),
         ("names indexed (with aliases)", f"{screener.matcher.size:,} (exhaustive: {len(names):,})"),
@@ -370,8 +372,8 @@ def run() -> None:
         (f"planted caught ≥ {TARGET_RECALL:.0%}", f"{recall:.1%}", recall >= TARGET_RECALL),
         (
             f"peak memory ≤ {TARGET_PEAK_MB} MB",
-            f"{screen_peak_mb:,.0f} MB (screening stage)",
-            screen_peak_mb <= TARGET_PEAK_MB,
+            f"{peak_target_mb:,.0f} MB (loading and screening)",
+            peak_target_mb <= TARGET_PEAK_MB,
         ),
         (
             f"one-record CLI ≤ {TARGET_CLI_S} s",
