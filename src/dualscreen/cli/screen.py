@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Annotated, Any, ParamSpec, TextIO
+from typing import IO, Annotated, Any, ParamSpec
 
 import typer
 from rich.text import Text
@@ -68,14 +68,20 @@ def _output_format(chosen: OutputFormat | None, output: Path | None) -> OutputFo
     if chosen is not None:
         return chosen
     if output is not None:
-        by_suffix = {".csv": OutputFormat.CSV, ".json": OutputFormat.JSON}
+        by_suffix = {
+            ".csv": OutputFormat.CSV,
+            ".json": OutputFormat.JSON,
+            ".xlsx": OutputFormat.XLSX,
+        }
         return by_suffix.get(output.suffix.lower(), OutputFormat.JSONL)
     return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.JSONL
 
 
-def _records(sources: list[str], fmt: InputFormat | None, encoding: str) -> Iterator[RawRecord]:
+def _records(
+    sources: list[str], fmt: InputFormat | None, encoding: str, sheet: str | None
+) -> Iterator[RawRecord]:
     for source in sources:
-        yield from read_source(source, fmt, encoding)
+        yield from read_source(source, fmt, encoding, sheet)
 
 
 def warn_stale(screener: Screener, today: date) -> None:
@@ -215,7 +221,8 @@ def screen(
     files: Annotated[
         list[str] | None,
         typer.Argument(
-            help="CSV, JSON or JSON Lines files; `-` or none reads stdin.", show_default=False
+            help="CSV, JSON, JSON Lines or Excel (.xlsx) files; `-` or none reads stdin.",
+            show_default=False,
         ),
     ] = None,
     lists: ListsOption = None,
@@ -228,6 +235,12 @@ def screen(
     encoding: Annotated[
         str, typer.Option("--encoding", help="Text encoding of CSV input (e.g. cp1252).")
     ] = "utf-8",
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="Worksheet of .xlsx input. Default: the first.", show_default=False
+        ),
+    ] = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
@@ -237,7 +250,10 @@ def screen(
     output_format: Annotated[
         OutputFormat | None,
         typer.Option(
-            "--format", "-f", help="table on a terminal, jsonl when piped.", show_default=False
+            "--format",
+            "-f",
+            help="table on a terminal, jsonl when piped; -o FILE.csv/.json/.xlsx sets it.",
+            show_default=False,
         ),
     ] = None,
     output: Annotated[
@@ -300,6 +316,9 @@ def screen(
     if audit is not None:
         _check_audit_path(audit, output, sources)
     fmt = _output_format(output_format, output)
+    if fmt.binary and output is None:
+        err.print(f"usage error: {fmt} output is a binary file; name it with -o FILE.{fmt}")
+        raise typer.Exit(EXIT_USAGE)
     State.machine_readable = fmt is not OutputFormat.TABLE
     today = as_of.date() if as_of else date.today()
 
@@ -313,8 +332,8 @@ def screen(
 
     counts: Counter[Verdict] = Counter()
     monitored = 0
-    sink: contextlib.AbstractContextManager[TextIO] = (
-        atomic_output(output) if output else contextlib.nullcontext(sys.stdout)
+    sink: contextlib.AbstractContextManager[IO[Any]] = (
+        atomic_output(output, binary=fmt.binary) if output else contextlib.nullcontext(sys.stdout)
     )
     trail: AuditRun | None = None
     inputs = _input_digests(sources) if audit else []
@@ -323,7 +342,7 @@ def screen(
         try:
             if audit is not None:
                 trail = _start_audit(ctx, audit, screener, inputs, today, quiet)
-            records = _tracked(_records(sources, input_format, encoding), read_from)
+            records = _tracked(_records(sources, input_format, encoding, sheet), read_from)
             decisions = screener.screen(records, field_map, qualify_ids=len(sources) > 1, on=today)
             with _SignalsDeferred() as deferred, sink as stream, _progress(quiet) as tick:
                 writer = writer_for(fmt, stream)

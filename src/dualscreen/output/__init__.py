@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from enum import StrEnum
-from typing import TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from dualscreen.output.csv_table import CsvWriter
 from dualscreen.output.interface import Writer
@@ -17,6 +18,12 @@ class OutputFormat(StrEnum):
     JSONL = "jsonl"
     JSON = "json"
     CSV = "csv"
+    XLSX = "xlsx"
+
+    @property
+    def binary(self) -> bool:
+        """Written as bytes, so to a file (`-o`), never to a terminal or a text pipe."""
+        return self is OutputFormat.XLSX
 
 
 _WRITERS: dict[OutputFormat, type[Writer]] = {
@@ -27,8 +34,16 @@ _WRITERS: dict[OutputFormat, type[Writer]] = {
 }
 
 
-def writer_for(fmt: OutputFormat, stream: TextIO) -> Writer:
-    return _WRITERS[fmt](stream)
+def writer_for(fmt: OutputFormat, stream: IO[Any]) -> Writer:
+    """The writer for `fmt` on `stream`: a text stream, or a binary one for `fmt.binary`."""
+    if fmt.binary:
+        if isinstance(stream, io.TextIOBase):
+            raise TypeError(f"{fmt} output needs a binary stream")
+        # Imported here: openpyxl's import would cost every other run ~150 ms.
+        from dualscreen.output.xlsx import XlsxWriter
+
+        return XlsxWriter(cast(BinaryIO, stream))
+    return _WRITERS[fmt](cast(TextIO, stream))
 
 
 __all__ = ["OutputFormat", "Writer", "writer_for"]

@@ -7,19 +7,22 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[TextIO]:
-    """A temporary file beside `path`, renamed over it only when the block ends without error."""
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A temporary file beside `path`, renamed over it only when the block ends without error.
+
+    UTF-8 text by default; `binary` for formats that are bytes (xlsx)."""
     target = path.resolve()  # through a symlink: replace the file it points to, not the link
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would surprise whoever reads the file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with stream:
             yield stream
         os.replace(tmp, target)
     except BaseException:

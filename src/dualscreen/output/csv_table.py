@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from dualscreen.models import SHIPMENT_FIELDS, Decision
@@ -17,6 +18,21 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def record_columns(record: Mapping[str, Any]) -> list[str]:
+    """The columns after the decision's, for a spreadsheet: every canonical field, then the
+    first record's others in their order. Shared by the CSV and xlsx writers."""
+    canonical = [f for f in SHIPMENT_FIELDS if f != "id"]
+    return canonical + [k for k in record if k not in SHIPMENT_FIELDS]
+
+
+def decision_row(decision: Decision, columns: list[str]) -> list[Any]:
+    """`id, decision, rules, explanation`, then the record's value in each column."""
+    rules = ";".join(dict.fromkeys(r.rule for r in decision.reasons))
+    explanation = " | ".join(f"{r.action.value}: {r.explanation}" for r in decision.reasons)
+    row: list[Any] = [decision.id, decision.decision.value, rules, explanation]
+    return row + [decision.record.get(c, "") for c in columns]
+
+
 class CsvWriter:
     """Columns: id, decision, rules, explanation, then the record's own columns (canonical fields
     first, others in the order of the first record)."""
@@ -27,17 +43,11 @@ class CsvWriter:
         self._columns: list[str] | None = None
 
     def write(self, decision: Decision) -> None:
-        record = decision.record
         if self._columns is None:
-            canonical = [f for f in SHIPMENT_FIELDS if f != "id"]
-            others = [k for k in record if k not in SHIPMENT_FIELDS]
-            self._columns = canonical + others
-            self._writer.writerow([*DECISION_COLUMNS, *self._columns])
-        rules = ";".join(dict.fromkeys(r.rule for r in decision.reasons))
-        explanation = " | ".join(f"{r.action.value}: {r.explanation}" for r in decision.reasons)
-        row = [decision.id, decision.decision.value, rules, explanation]
-        row += [record.get(c, "") for c in self._columns]
-        self._writer.writerow([safe_cell(v) for v in row])
+            self._columns = record_columns(decision.record)
+            # A column named "=cmd(...)" is as live in a header as in a row.
+            self._writer.writerow([safe_cell(c) for c in (*DECISION_COLUMNS, *self._columns)])
+        self._writer.writerow([safe_cell(v) for v in decision_row(decision, self._columns)])
 
     def close(self) -> None:
         if self._columns is None:

@@ -8,7 +8,9 @@ from dualscreen.models import Decision
 
 
 class Writer(Protocol):
-    """Writes decisions to a text stream as they come (streaming), then finishes the document."""
+    """Writes decisions to a stream as they come (streaming), then finishes the document.
+
+    The stream is text, except for binary formats (xlsx), whose writers take bytes."""
 
     def __init__(self, stream: TextIO) -> None: ...
 

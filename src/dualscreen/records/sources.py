@@ -1,4 +1,4 @@
-"""Read shipment records from CSV, JSON, JSON Lines files or stdin, one at a time (streaming).
+"""Read shipment records from CSV, JSON, JSON Lines, Excel files or stdin, one at a time.
 
 Each record comes out as a RawRecord: its source, the line it starts on, its fields as read,
 or the problem that kept it from being read. A bad row is a record with a problem, never a
@@ -21,6 +21,8 @@ from typing import IO, Any
 from dualscreen.errors import InputError
 
 SNIFF_BYTES = 64 * 1024
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a ZIP archive
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls, or an encrypted .xlsx
 CHUNK = 256 * 1024
 
 # Fields this large are not names or codes; csv's default limit (128 KiB) would raise mid-file.
@@ -31,12 +33,13 @@ class InputFormat(StrEnum):
     CSV = "csv"
     JSON = "json"  # an array of objects, or a single object
     JSONL = "jsonl"
+    XLSX = "xlsx"  # an Excel workbook: its first worksheet, or the one named by `sheet`
 
 
 @dataclass(frozen=True, slots=True)
 class RawRecord:
     source: str  # file name, or "<stdin>"
-    line: int  # where the record starts (CSV/JSONL line; JSON array: element number)
+    line: int  # where the record starts (CSV/JSONL line; JSON array: element; xlsx: row)
     data: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None  # why the record could not be read as a whole
     problem_field: str | None = None
@@ -64,7 +67,12 @@ class _Prefixed(io.RawIOBase):
 
 
 def sniff(head: bytes) -> InputFormat:
-    """JSON starts with `[` or `{`; one complete object on the first line means JSON Lines."""
+    """JSON starts with `[` or `{`; one complete object on the first line means JSON Lines.
+
+    Any ZIP archive is taken for a workbook: one that is not (.docx, .ods) then fails as a
+    workbook, naming the file, instead of being screened as rows of CSV garbage."""
+    if head.startswith(ZIP_MAGIC):
+        return InputFormat.XLSX
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith("["):
         return InputFormat.JSON
@@ -217,9 +225,13 @@ _READERS = {
 
 
 def read_source(
-    path: str, input_format: InputFormat | None = None, encoding: str = "utf-8"
+    path: str,
+    input_format: InputFormat | None = None,
+    encoding: str = "utf-8",
+    sheet: str | None = None,
 ) -> Iterator[RawRecord]:
-    """Records of one source: a file path, or `-` for stdin."""
+    """Records of one source: a file path, or `-` for stdin. `sheet` names the worksheet of a
+    workbook (default: the first); other formats have none."""
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
@@ -235,6 +247,18 @@ def read_source(
     try:
         head = binary.read(SNIFF_BYTES)
         fmt = input_format or sniff(head)
+        if fmt is InputFormat.XLSX:
+            # Imported here: openpyxl's import would cost every CSV and JSON run ~150 ms.
+            from dualscreen.records.xlsx import xlsx_records
+
+            yield from xlsx_records(binary, head, source, sheet, spool=path == "-")
+            return
+        if input_format is None and head.startswith(OLE2_MAGIC):
+            raise InputError(
+                "an Excel 97-2003 (.xls) or password-protected workbook: save it as .xlsx "
+                "without a password, or as CSV",
+                path=source,
+            )
         text = _text(_Prefixed(head, binary), encoding)
         try:
             yield from _READERS[fmt](text, source)
