@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dualscreen.errors import RulesError
 from dualscreen.lists import load_lists
 from dualscreen.lists.cache import cached, content_key
 from dualscreen.matching import NameMatcher
-from dualscreen.matching.matcher import NameIndex
-from dualscreen.models import Action, Decision, Reason, ReasonKind, RestrictedList, Verdict
+from dualscreen.matching.matcher import INDEX_VERSION, NameIndex
+from dualscreen.models import (
+    Action,
+    Decision,
+    Reason,
+    ReasonKind,
+    RestrictedList,
+    Shipment,
+    Verdict,
+)
 from dualscreen.records import RawRecord, to_shipment
 from dualscreen.rules import RuleSet, evaluate, load_rules
+
+BATCH_RECORDS = 2000
+"""Records read ahead and their party names matched together (see `NameMatcher.match_many`):
+enough for the batch search to pay, few enough that decisions keep flowing and memory stays
+flat. A record waits for its batch to fill (or the input to end) before it is decided."""
+
+Parsed = tuple[Shipment, dict[str, Any], list[Reason]]
 
 
 def decide(reasons: Iterable[Reason]) -> Verdict:
@@ -46,7 +63,7 @@ class Screener:
             )
         self.rules = rules
         self.lists = tuple(lists)
-        key = content_key("name-index", *(lst.info.sha256 for lst in self.lists))
+        key = content_key("name-index", INDEX_VERSION, *(lst.info.sha256 for lst in self.lists))
         self.matcher = NameMatcher(self.lists, cached("index", key, lambda: NameIndex.build(lists)))
 
     @classmethod
@@ -67,9 +84,13 @@ class Screener:
         on: date | None = None,
     ) -> Decision:
         """One decision for one raw record, whatever shape the record is in."""
-        shipment, record, reasons = to_shipment(raw, mapping or {}, default_id or str(raw.line))
+        parsed = to_shipment(raw, mapping or {}, default_id or str(raw.line))
+        return self._decide(raw, parsed, on or date.today())
+
+    def _decide(self, raw: RawRecord, parsed: Parsed, on: date) -> Decision:
+        shipment, record, reasons = parsed
         try:
-            reasons += evaluate(shipment, self.rules, self.lists, self.matcher, on or date.today())
+            reasons += evaluate(shipment, self.rules, self.lists, self.matcher, on)
         except Exception as exc:  # a record we fail to screen is flagged, never passed
             reasons.append(
                 Reason(
@@ -94,8 +115,52 @@ class Screener:
         on: date | None = None,
     ) -> Iterator[Decision]:
         """Decisions in input order, one per record. `qualify_ids` prefixes default ids with the
-        source name, for runs over several files."""
+        source name, for runs over several files. Records are read and matched in batches of
+        `BATCH_RECORDS`; the decisions of a batch come out before the next is read."""
         today = on or date.today()
-        for raw in records:
-            default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
-            yield self.screen_record(raw, mapping, default_id, today)
+        for batch, error in _batches(records, BATCH_RECORDS):
+            parsed: list[Parsed] = []
+            for raw in batch:
+                default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
+                try:
+                    parsed.append(to_shipment(raw, mapping or {}, default_id))
+                except Exception as exc:  # raised after the records before it, as unbatched
+                    error = exc
+                    break
+            self._match_parties([shipment for shipment, _, _ in parsed])
+            for raw, one in zip(batch, parsed, strict=False):
+                yield self._decide(raw, one, today)
+            if error is not None:
+                raise error
+
+    def _match_parties(self, shipments: Sequence[Shipment]) -> None:
+        """Match the batch's party names at once, so that the rules' `match` calls are lookups."""
+        fields = {field for rule in self.rules.party_rules for field in rule.fields}
+        names = [value for s in shipments for field in fields if (value := getattr(s, field))]
+        # Should this fail, each record's rules match its names one by one, and a failure
+        # there flags that record (see `_decide`): screening fails closed as without batches.
+        with contextlib.suppress(Exception):
+            self.matcher.match_many(names, self.rules.flag_cutoff())
+
+
+def _batches(
+    records: Iterable[RawRecord], size: int
+) -> Iterator[tuple[list[RawRecord], Exception | None]]:
+    """The records in lists of `size`. An error reading the input comes with the records read
+    before it, so that those are still decided (and written) before the run stops on it."""
+    iterator = iter(records)
+    while True:
+        batch: list[RawRecord] = []
+        try:
+            for raw in iterator:
+                batch.append(raw)
+                if len(batch) == size:
+                    break
+            else:
+                if batch:
+                    yield batch, None
+                return
+        except Exception as exc:
+            yield batch, exc
+            return
+        yield batch, None

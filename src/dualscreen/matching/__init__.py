@@ -1,4 +1,4 @@
-"""Name matching: normalise party names and score them against every listed name and alias."""
+"""Name matching: normalise party names and score them against the listed names and aliases."""
 
 from dualscreen.matching.matcher import MatchMethod, NameHit, NameMatcher
 

@@ -2,19 +2,21 @@
 
 A first, honest matcher: exact comparison of normalised, order-free keys; rapidfuzz edit
 similarity for typos; and a token-subset rule for a missing middle name or a branch suffix.
-It works on plain arrays of strings; pydantic objects stay outside the hot loop.
+Edit similarity is scored only on the candidates the trigram index finds (candidates.py),
+which are every name that can reach the cutoff. It works on plain arrays of strings; pydantic
+objects stay outside the hot loop.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from dualscreen.matching.candidates import CandidateIndex, GramPostings
 from dualscreen.matching.normalize import match_key, reorder_listed
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 
@@ -39,6 +41,17 @@ _PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
 COMMON_TOKEN_POSTINGS = 5000
 """Tokens in more names than this ("al", "company") are not used to find subset candidates."""
+
+BATCH_MIN_NAMES = 64
+"""`match_many` counts trigrams with numpy from this many new names on; below it, importing
+numpy costs more than it saves (a one-record run stays quick)."""
+
+CACHE_SIZE = 200_000
+"""Distinct names whose hits are kept; the memo starts over when full."""
+
+INDEX_VERSION = "3"
+"""Part of the cache key of a `NameIndex`: bumped when its shape changes, so that indexes cached
+by an older version are rebuilt, never read (3: trigram postings)."""
 
 
 class MatchMethod(StrEnum):
@@ -68,7 +81,8 @@ class NameIndex:
     owner: list[int]  # index of the name's entry, counting entries across all lists in order
     primary: list[bool]
     exact: dict[str, list[int]]
-    postings: dict[str, list[int]]
+    postings: dict[str, list[int]]  # word → names that have it
+    grams: GramPostings  # padded trigram → names that have it (candidates.py)
 
     @classmethod
     def build(cls, lists: Sequence[RestrictedList]) -> NameIndex:
@@ -96,6 +110,7 @@ class NameIndex:
             primary=[n[3] for n in names],
             exact=exact,
             postings=postings,
+            grams=GramPostings.build(keys),
         )
 
 
@@ -106,13 +121,18 @@ class NameMatcher:
         self._entries = [(i, entry) for i, lst in enumerate(lists) for entry in lst.entries]
         index = index or NameIndex.build(lists)
         self._keys = index.keys
-        self._lengths = [len(k) for k in self._keys]
         self._names = index.names
         self._owner = index.owner
         self._primary = index.primary
         self._exact = index.exact
         self._postings = index.postings
-        self._cache: dict[tuple[str, float], tuple[NameHit, ...]] = {}
+        self._candidates = CandidateIndex(
+            self._keys, index.grams, index.postings, COMMON_TOKEN_POSTINGS
+        )
+        # Hits by normalised key and by the name as given (which saves normalising it again
+        # for each rule that screens the same field).
+        self._by_key: dict[tuple[str, float], tuple[NameHit, ...]] = {}
+        self._by_name: dict[tuple[str, float], tuple[NameHit, ...]] = {}
 
     @property
     def size(self) -> int:
@@ -121,16 +141,54 @@ class NameMatcher:
 
     def match(self, name: str, cutoff: float) -> tuple[NameHit, ...]:
         """Every entry whose best name scores at least `cutoff` (0..1), best first."""
-        key = match_key(name)
-        if not key:
-            return ()
-        cached = self._cache.get((key, cutoff))
-        if cached is None:
-            cached = self._match_key(key, cutoff)
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[(key, cutoff)] = cached
-        return cached
+        hits = self._by_name.get((name, cutoff))
+        if hits is None:
+            key = match_key(name)
+            hits = self._by_key.get((key, cutoff)) if key else ()
+            found: dict[str, tuple[NameHit, ...]] = {}
+            if hits is None:
+                hits = found[key] = self._match_key(key, cutoff, None)
+            self._remember(found, {name: hits}, cutoff)
+        return hits
+
+    def match_many(self, names: Iterable[str], cutoff: float) -> list[tuple[NameHit, ...]]:
+        """`match` for each name, in order: each distinct name scored once, and the candidates
+        of the batch counted together. Results are kept, so `match` on these names is then a
+        lookup: a screener calls this once per batch of records."""
+        names = list(names)
+        hits: dict[str, tuple[NameHit, ...]] = {}
+        keys: dict[str, str] = {}
+        for name in dict.fromkeys(names):
+            cached = self._by_name.get((name, cutoff))
+            if cached is None:
+                keys[name] = match_key(name)
+            else:
+                hits[name] = cached
+        todo = sorted({k for k in keys.values() if k and (k, cutoff) not in self._by_key})
+        blocked: Mapping[str, Sequence[int]] = {}
+        if len(todo) >= BATCH_MIN_NAMES:
+            fuzzy = [k for k in todo if self._fuzzy_applies(k)]
+            blocked = dict(zip(fuzzy, self._candidates.fuzzy_many(fuzzy, cutoff), strict=True))
+        found = {k: self._match_key(k, cutoff, blocked.get(k)) for k in todo}
+        for name, key in keys.items():
+            if key in found:
+                hits[name] = found[key]
+            else:  # no identifying letters, or scored in an earlier batch
+                hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
+        self._remember(found, {name: hits[name] for name in keys}, cutoff)
+        return [hits[name] for name in names]
+
+    def _remember(
+        self,
+        by_key: Mapping[str, tuple[NameHit, ...]],
+        by_name: Mapping[str, tuple[NameHit, ...]],
+        cutoff: float,
+    ) -> None:
+        if len(self._by_name) + len(by_name) > CACHE_SIZE:
+            self._by_name.clear()
+            self._by_key.clear()
+        self._by_key.update(((k, cutoff), hits) for k, hits in by_key.items())
+        self._by_name.update(((n, cutoff), hits) for n, hits in by_name.items())
 
     def _single_token_exact_score(self, index: int) -> float:
         """An organisation listed under a one-word name (ANSARU, "OOO SERTAL") blocks on an exact
@@ -140,7 +198,17 @@ class NameMatcher:
         strong = self._primary[index] and entry.type in _PARTY_TYPES
         return 1.0 if strong else SINGLE_TOKEN_WEAK_SCORE
 
-    def _match_key(self, key: str, cutoff: float) -> tuple[NameHit, ...]:
+    @staticmethod
+    def _fuzzy_applies(key: str) -> bool:
+        """One word is compared by edit similarity only when long enough: "GORDON" is not
+        "GORDO"."""
+        return " " in key or len(key) >= SINGLE_TOKEN_MIN_FUZZY_LENGTH
+
+    def _match_key(
+        self, key: str, cutoff: float, candidates: Sequence[int] | None
+    ) -> tuple[NameHit, ...]:
+        """The hits of one normalised key; `candidates` are the fuzzy candidates when a batch
+        found them already."""
         best: dict[int, tuple[float, int, MatchMethod]] = {}
 
         def consider(index: int, score: float, method: MatchMethod) -> None:
@@ -153,8 +221,10 @@ class NameMatcher:
             score = self._single_token_exact_score(index) if single else 1.0
             consider(index, score, MatchMethod.EXACT)
 
-        if not single or len(key) >= SINGLE_TOKEN_MIN_FUZZY_LENGTH:
-            for index, ratio in self._fuzzy(key, cutoff):
+        if self._fuzzy_applies(key):
+            if candidates is None:
+                candidates = self._candidates.fuzzy(key, cutoff)
+            for index, ratio in self._fuzzy(key, cutoff, candidates):
                 other_single = " " not in self._keys[index]
                 if single != other_single:
                     continue  # one word against several is never a typo
@@ -179,37 +249,35 @@ class NameMatcher:
         hits.sort(key=lambda h: (-h.score, h.list_index, h.entry.entry_id))
         return tuple(hits)
 
-    def _fuzzy(self, key: str, cutoff: float) -> list[tuple[int, float]]:
-        """Keys within edit-similarity `cutoff`, searched only among keys of a possible length."""
-        if cutoff <= 0:
-            lo, hi = 0, len(self._keys)
-        else:
-            # ratio = 2·matches / (len_a + len_b) bounds the other key's length.
-            lo = bisect.bisect_left(self._lengths, len(key) * cutoff / (2 - cutoff))
-            hi = bisect.bisect_right(self._lengths, len(key) * (2 - cutoff) / cutoff)
-        found = process.extract(
-            key, self._keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=50
-        )
-        scores = {lo + offset: ratio for _, ratio, offset in found}
+    def _fuzzy(self, key: str, cutoff: float, candidates: Sequence[int]) -> list[tuple[int, float]]:
+        """Keys within edit-similarity `cutoff`, among the candidates the trigram index found
+        (for a query too short to block on: every key of a possible length, a range)."""
+        keys = self._keys
         # A typo can move a word in the sorted key ("banco cuba de nacional" against "banco de
         # kuba nacional"), so names sharing a word with the query are also scored with the
         # shared words lined up first.
-        candidates: set[int] = set()
-        for token in set(key.split()):
-            postings = self._postings.get(token, ())
-            if len(postings) <= COMMON_TOKEN_POSTINGS:
-                candidates.update(i for i in postings if lo <= i < hi)
-        indexes = list(candidates)
+        words = {t for t in key.split() if len(self._postings.get(t, ())) <= COMMON_TOKEN_POSTINGS}
+        if isinstance(candidates, range):
+            lo, hi = candidates.start, candidates.stop
+            choices = keys[lo:hi]
+            sharing = sorted({i for t in words for i in self._postings.get(t, ()) if lo <= i < hi})
+        else:
+            choices = [keys[i] for i in candidates]
+            sharing = [i for i in candidates if not words.isdisjoint(keys[i].split())]
+        found = process.extract(
+            key, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=50
+        )
+        scores = {candidates[position]: ratio for _, ratio, position in found}
         # token_set_ratio is never below the aligned ratio: a cheap filter before scoring.
         for _, _, position in process.extract(
             key,
-            [self._keys[i] for i in indexes],
+            [keys[i] for i in sharing],
             scorer=fuzz.token_set_ratio,
             score_cutoff=cutoff * 100,
             limit=None,
         ):
-            index = indexes[position]
-            ratio = _aligned_ratio(key, self._keys[index])
+            index = sharing[position]
+            ratio = _aligned_ratio(key, keys[index])
             if ratio >= cutoff * 100 and ratio > scores.get(index, 0):
                 scores[index] = ratio
         return [(index, ratio) for index, ratio in scores.items() if ratio < 100]
@@ -217,22 +285,17 @@ class NameMatcher:
     def _subset_candidates(self, key: str) -> list[int]:
         """Names that contain every token of the query, or whose tokens the query all contains."""
         tokens = key.split()
-        shared: Counter[int] = Counter()
-        for token in set(tokens):
-            postings = self._postings.get(token, ())
-            if len(postings) <= COMMON_TOKEN_POSTINGS:
-                shared.update(postings)
+        words, query = set(tokens), Counter(tokens)
         found = []
-        query = Counter(tokens)
-        for index, count in shared.items():
-            if count < 2:
+        for index in self._candidates.sharing_words(key, SUBSET_MAX_EXTRA_TOKENS):
+            listed = self._keys[index].split()
+            # The word sets first (cheap, and most candidates fail them), then the counts.
+            if not (words <= set(listed) if len(listed) > len(tokens) else words >= set(listed)):
                 continue
-            other = Counter(self._keys[index].split())
+            other = Counter(listed)
             shorter, longer = (query, other) if query.total() <= other.total() else (other, query)
-            extra = longer.total() - shorter.total()
             if (
-                0 < extra <= SUBSET_MAX_EXTRA_TOKENS
-                and not shorter - longer
+                not shorter - longer
                 and sum(len(t) * n for t, n in shorter.items()) >= SUBSET_MIN_SHARED_CHARS
             ):
                 found.append(index)
