@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -139,8 +139,15 @@ class Screener:
         names = [value for s in shipments for field in fields if (value := getattr(s, field))]
         # Should this fail, each record's rules match its names one by one, and a failure
         # there flags that record (see `_decide`): screening fails closed as without batches.
-        with contextlib.suppress(Exception):
+        # Said once on stderr, since otherwise the only symptom would be a slow run.
+        try:
             self.matcher.match_many(names, self.rules.flag_cutoff())
+        except Exception as exc:
+            warnings.warn(
+                f"batch name matching failed ({exc!r}); matching record by record",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
 
 def _batches(
