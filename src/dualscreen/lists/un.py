@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from dualscreen.errors import ListError
 from dualscreen.lists.interface import make_list, read_head, unique_names, version_of
+from dualscreen.lists.xmlstream import clean, events, root_pattern, text
 from dualscreen.models import EntityType, ListCategory, ListEntry, RestrictedList
 
 NAME = "un-consolidated"
 SOURCE = "UN Security Council Consolidated List — https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 
-_ROOT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<CONSOLIDATED_LIST[\s/>]", re.S
-)
+_ROOT = root_pattern("CONSOLIDATED_LIST")
 _RECORDS = ("INDIVIDUAL", "ENTITY")
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-_POSITION = re.compile(r":? line \d+, column \d+$")
 _ORIGINAL_SCRIPT_NOTE = re.compile(r"\s*\(original script\)$", re.I)
 _ENUMERATION = re.compile(r"\s+[a-z]\)\s+")  # "Mohammed Sabet b) M. Javad Sabet"
 
@@ -59,7 +56,7 @@ def _parse(path: Path) -> tuple[str | None, list[ListEntry]]:
     entries: list[ListEntry] = []
     seen: set[str] = set()
     record_line = 0
-    for line, event, elem in _events(path):
+    for line, event, elem in events(path, "CONSOLIDATED_LIST"):
         if event == "start":
             if elem.tag in _RECORDS:
                 record_line = line
@@ -82,40 +79,6 @@ def _parse(path: Path) -> tuple[str | None, list[ListEntry]]:
     return generated, entries
 
 
-def _events(path: Path) -> Iterator[tuple[int, str, ET.Element]]:
-    """(line, event, element). Fed line by line so a record's line is known for its errors:
-    iterparse is the same pull parser, but hides the position."""
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    root: str | None = None
-    try:
-        with path.open("rb") as fh:
-            for line, chunk in enumerate(fh, 1):
-                parser.feed(chunk)
-                for item in parser.read_events():
-                    event, elem = item[0], item[-1]
-                    if not isinstance(elem, ET.Element):
-                        continue
-                    if root is None:
-                        root = elem.tag
-                        if root != "CONSOLIDATED_LIST":
-                            raise ListError(
-                                f"root element is <{root}>, not <CONSOLIDATED_LIST>",
-                                path=path,
-                                line=line,
-                            )
-                    yield line, event, elem
-            parser.close()
-    except LookupError as exc:  # the XML declaration names an encoding Python does not know
-        raise ListError(f"unknown text encoding in the XML declaration: {exc}", path=path) from None
-    except ET.ParseError as exc:
-        message = _POSITION.sub("", str(exc))
-        raise ListError(
-            f"malformed or truncated XML: {message}", path=path, line=exc.position[0]
-        ) from exc
-    except OSError as exc:
-        raise ListError(f"cannot read list file: {exc.strerror}", path=path) from exc
-
-
 def _version(generated: str | None) -> tuple[str, str] | None:
     try:
         return date.fromisoformat((generated or "")[:10]).isoformat(), "file"
@@ -124,27 +87,27 @@ def _version(generated: str | None) -> tuple[str, str] | None:
 
 
 def _entry(elem: ET.Element, path: Path, line: int) -> ListEntry:
-    data_id = _text(elem, "DATAID")
+    data_id = text(elem, "DATAID")
     if not data_id:
         raise ListError(f"{elem.tag} has no DATAID", path=path, line=line, field="DATAID")
     person = elem.tag == "INDIVIDUAL"
-    name = " ".join(p for p in (_text(elem, t) for t in _NAME_PARTS[: 4 if person else 1]) if p)
+    name = " ".join(p for p in (text(elem, t) for t in _NAME_PARTS[: 4 if person else 1]) if p)
     if not name:
         raise ListError(
             f"{elem.tag} {data_id} has no name", path=path, line=line, field="FIRST_NAME"
         )
     alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
     address_tag = "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS"
-    aliases = [n for a in elem.iterfind(alias_tag) for n in split_names(_text(a, "ALIAS_NAME"))]
-    aliases += split_names(_text(elem, "NAME_ORIGINAL_SCRIPT"))
+    aliases = [n for a in elem.iterfind(alias_tag) for n in split_names(text(a, "ALIAS_NAME"))]
+    aliases += split_names(text(elem, "NAME_ORIGINAL_SCRIPT"))
     if not person and ";" in name:  # "COMPAGNIE AERIENNE ... (CAGL) ; GREAT LAKES BUSINESS ..."
         aliases += split_names(name)
     addresses = [_address(a) for a in elem.iterfind(address_tag)]
     # Individuals carry nationalities; entities have none, so their address countries stand in.
     countries = (
-        [_clean(v.text) for v in elem.iterfind("NATIONALITY/VALUE")]
+        [clean(v.text) for v in elem.iterfind("NATIONALITY/VALUE")]
         if person
-        else [_text(a, "COUNTRY") for a in elem.iterfind(address_tag)]
+        else [text(a, "COUNTRY") for a in elem.iterfind(address_tag)]
     )
     return ListEntry(
         entry_id=data_id,
@@ -152,7 +115,7 @@ def _entry(elem: ET.Element, path: Path, line: int) -> ListEntry:
         aliases=tuple(unique_names(aliases, primary=name)),
         type=EntityType.PERSON if person else EntityType.ORGANIZATION,
         countries=tuple(dict.fromkeys(c for c in countries if c)),
-        programs=tuple(p for p in (_text(elem, "UN_LIST_TYPE"),) if p),
+        programs=tuple(p for p in (text(elem, "UN_LIST_TYPE"),) if p),
         addresses=tuple(dict.fromkeys(a for a in addresses if a)),
         remarks=_remarks(elem),
     )
@@ -161,29 +124,29 @@ def _entry(elem: ET.Element, path: Path, line: int) -> ListEntry:
 def _remarks(elem: ET.Element) -> str:
     """What an officer checks a hit against: the UN reference, listing date, birth dates, notes."""
     parts = []
-    if ref := _text(elem, "REFERENCE_NUMBER"):
+    if ref := text(elem, "REFERENCE_NUMBER"):
         parts.append(f"UN reference {ref}")
-    if listed := _text(elem, "LISTED_ON"):
+    if listed := text(elem, "LISTED_ON"):
         parts.append(f"listed on {listed}")
     births = [_birth(d) for d in elem.iterfind("INDIVIDUAL_DATE_OF_BIRTH")]
     if births := [b for b in births if b]:
         parts.append("DOB " + ", ".join(births))
-    if comments := _text(elem, "COMMENTS1"):
+    if comments := text(elem, "COMMENTS1"):
         parts.append(comments)
     return "; ".join(parts)
 
 
 def _birth(elem: ET.Element) -> str:
-    exact = _text(elem, "DATE") or _text(elem, "YEAR")
+    exact = text(elem, "DATE") or text(elem, "YEAR")
     if exact:
         return exact
-    low, high = _text(elem, "FROM_YEAR"), _text(elem, "TO_YEAR")
+    low, high = text(elem, "FROM_YEAR"), text(elem, "TO_YEAR")
     return f"{low}-{high}" if low and high else low or high
 
 
 def _address(elem: ET.Element) -> str:
-    address = ", ".join(p for p in (_text(elem, t) for t in _ADDRESS_PARTS) if p)
-    note = _text(elem, "NOTE")
+    address = ", ".join(p for p in (text(elem, t) for t in _ADDRESS_PARTS) if p)
+    note = text(elem, "NOTE")
     return f"{address} ({note})" if address and note else address
 
 
@@ -213,11 +176,3 @@ def _opening_paren(text: str) -> int:
         if depth == 0:
             return i
     return -1
-
-
-def _text(elem: ET.Element, path: str) -> str:
-    return _clean(elem.findtext(path))
-
-
-def _clean(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
