@@ -58,3 +58,9 @@ class InputError(DualscreenError):
     """An input source that cannot be read at all (records that are merely bad get flagged)."""
 
     kind = "input"
+
+
+class StoreError(DualscreenError):
+    """A case store that cannot be opened, migrated or written."""
+
+    kind = "store"

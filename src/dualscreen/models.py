@@ -157,6 +157,27 @@ class RestrictedList(BaseModel):
     entries: tuple[ListEntry, ...]
 
 
+class ReviewStatus(StrEnum):
+    """Where an officer's review of a party hit stands on the screening date."""
+
+    CLEARED = "cleared"  # a false positive: shown, but does not raise the decision
+    CONFIRMED = "confirmed"  # a true match: shown, and counts as before
+    LAPSED = "lapsed"  # a clearance that expired or whose list entry changed: counts again
+
+
+class ReviewNote(BaseModel):
+    """The review a party reason carries when a case store holds one for its party and entry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: ReviewStatus
+    reviewer: str
+    reason: str
+    date: dt.date  # when the review was recorded
+    expires: dt.date | None = None
+    why: str | None = None  # lapsed: why the clearance no longer holds
+
+
 class Reason(BaseModel):
     """One finding on a record. Party reasons name the list entry, field, matched text and score."""
 
@@ -179,6 +200,22 @@ class Reason(BaseModel):
     mineral: str | None = None
     stage: str | None = None
     line: int | None = None  # input reasons: where in the source the problem is
+    review: ReviewNote | None = None  # set only when screening with a case store
+
+    @property
+    def cleared(self) -> bool:
+        """A reviewed false positive: kept in the reasons, left out of the decision."""
+        return self.review is not None and self.review.status is ReviewStatus.CLEARED
+
+    @property
+    def action_label(self) -> str:
+        """The action as the table and CSV writers show it, with the review when there is one."""
+        note = self.review
+        if note is None:
+            return self.action.value
+        if note.status is ReviewStatus.LAPSED:
+            return f"{self.action.value}, clearance lapsed: {note.why}"
+        return f"{self.action.value}, {note.status.value} by {note.reviewer} on {note.date}"
 
 
 class Decision(BaseModel):

@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dualscreen.errors import RulesError
 from dualscreen.lists import load_lists
@@ -16,6 +16,7 @@ from dualscreen.matching.matcher import INDEX_VERSION, NameIndex
 from dualscreen.models import (
     Action,
     Decision,
+    ListEntry,
     Reason,
     ReasonKind,
     RestrictedList,
@@ -23,7 +24,11 @@ from dualscreen.models import (
     Verdict,
 )
 from dualscreen.records import RawRecord, to_shipment
+from dualscreen.review import Review, ReviewKey, apply_reviews, index_reviews
 from dualscreen.rules import RuleSet, evaluate, load_rules
+
+if TYPE_CHECKING:
+    from dualscreen.store import Store
 
 BATCH_RECORDS = 2000
 """Records read ahead and their party names matched together (see `NameMatcher.match_many`):
@@ -34,8 +39,8 @@ Parsed = tuple[Shipment, dict[str, Any], list[Reason]]
 
 
 def decide(reasons: Iterable[Reason]) -> Verdict:
-    """The worst action wins; `monitor` annotates and passes."""
-    worst = max((r.action.severity for r in reasons), default=0)
+    """The worst action wins; `monitor` annotates and passes; a cleared hit shows, not counts."""
+    worst = max((r.action.severity for r in reasons if not r.cleared), default=0)
     if worst >= Action.BLOCK.severity:
         return Verdict.BLOCK
     if worst >= Action.FLAG.severity:
@@ -46,7 +51,9 @@ def decide(reasons: Iterable[Reason]) -> Verdict:
 class Screener:
     """Rules, lists and the name index built once; `screen` is then called per record or batch."""
 
-    def __init__(self, rules: RuleSet, lists: Sequence[RestrictedList]) -> None:
+    def __init__(
+        self, rules: RuleSet, lists: Sequence[RestrictedList], store: Store | None = None
+    ) -> None:
         uncovered = [
             f"{lst.info.name} ({sub})" if sub else lst.info.name
             for lst in lists
@@ -65,6 +72,22 @@ class Screener:
         self.lists = tuple(lists)
         key = content_key("name-index", INDEX_VERSION, *(lst.info.sha256 for lst in self.lists))
         self.matcher = NameMatcher(self.lists, cached("index", key, lambda: NameIndex.build(lists)))
+        self.store = store
+        self._reviews: dict[ReviewKey, list[Review]] = {}
+        self._reviewed_entries: dict[tuple[str, str], ListEntry] = {}
+        if store is not None:
+            self._load_reviews(store.reviews())
+
+    def _load_reviews(self, reviews: Sequence[Review]) -> None:
+        """The reviews, and the current content of the entries they name, read once per run."""
+        self._reviews = index_reviews(reviews)
+        ids = {r.entry_id for r in reviews}
+        self._reviewed_entries = {
+            (lst.info.name, e.entry_id): e
+            for lst in self.lists
+            for e in lst.entries
+            if e.entry_id in ids
+        }
 
     @classmethod
     def from_paths(
@@ -72,9 +95,10 @@ class Screener:
         rules: Sequence[Path],
         lists: Sequence[Path],
         list_format: str | None = None,
+        store: Store | None = None,
     ) -> Screener:
         """Load everything asked for, or raise: never screen against less than was asked."""
-        return cls(load_rules(rules), load_lists(lists, list_format))
+        return cls(load_rules(rules), load_lists(lists, list_format), store)
 
     def screen_record(
         self,
@@ -85,7 +109,10 @@ class Screener:
     ) -> Decision:
         """One decision for one raw record, whatever shape the record is in."""
         parsed = to_shipment(raw, mapping or {}, default_id or str(raw.line))
-        return self._decide(raw, parsed, on or date.today())
+        decision = self._decide(raw, parsed, on or date.today())
+        if self.store is not None:
+            self.store.flush()
+        return decision
 
     def _decide(self, raw: RawRecord, parsed: Parsed, on: date) -> Decision:
         shipment, record, reasons = parsed
@@ -101,10 +128,15 @@ class Screener:
                     line=raw.line,
                 )
             )
-        reasons.sort(key=lambda r: -r.action.severity)
-        return Decision(
+        if self._reviews:
+            reasons = apply_reviews(reasons, self._reviews, self._reviewed_entries, on)
+        reasons.sort(key=lambda r: (r.cleared, -r.action.severity))
+        decision = Decision(
             id=shipment.id, decision=decide(reasons), reasons=tuple(reasons), record=record
         )
+        if self.store is not None:
+            self.store.record(shipment, decision, self.lists, self.rules.sha256, on)
+        return decision
 
     def screen(
         self,
@@ -130,6 +162,8 @@ class Screener:
             self._match_parties([shipment for shipment, _, _ in parsed])
             for raw, one in zip(batch, parsed, strict=False):
                 yield self._decide(raw, one, today)
+            if self.store is not None:
+                self.store.flush()  # a batch's screenings in one transaction
             if error is not None:
                 raise error
 

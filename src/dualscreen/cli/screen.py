@@ -40,6 +40,7 @@ from dualscreen.output.atomic import atomic_output
 from dualscreen.pins import check_pins, load_pins
 from dualscreen.records import InputFormat, RawRecord, canonical_name, read_source
 from dualscreen.screening import Screener
+from dualscreen.store import Store
 
 P = ParamSpec("P")
 
@@ -299,6 +300,17 @@ def screen(
             readable=False,  # checked when read: exit 1 as a fault, not 2 as a usage error
         ),
     ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar="DUALSCREEN_STORE",
+            help="Case store (SQLite): record every decision there and apply its reviews "
+            "(see `review`).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Screen shipment records: pass, flag or block each, with the reasons."""
     check_list_format(list_format)
@@ -323,8 +335,11 @@ def screen(
     today = as_of.date() if as_of else date.today()
 
     started = time.perf_counter()
+    case_store = Store(store) if store is not None else None
+    if case_store is not None:
+        ctx.call_on_close(case_store.close)
     screener = Screener.from_paths(
-        rules or [default_rules()], lists or default_lists(), list_format
+        rules or [default_rules()], lists or default_lists(), list_format, case_store
     )
     if pin_lists is not None:
         check_pins(load_pins(pin_lists), [lst.info for lst in screener.lists], pin_lists)

@@ -28,7 +28,7 @@ def record_columns(record: Mapping[str, Any]) -> list[str]:
 def decision_row(decision: Decision, columns: list[str]) -> list[Any]:
     """`id, decision, rules, explanation`, then the record's value in each column."""
     rules = ";".join(dict.fromkeys(r.rule for r in decision.reasons))
-    explanation = " | ".join(f"{r.action.value}: {r.explanation}" for r in decision.reasons)
+    explanation = " | ".join(f"{r.action_label}: {r.explanation}" for r in decision.reasons)
     row: list[Any] = [decision.id, decision.decision.value, rules, explanation]
     return row + [decision.record.get(c, "") for c in columns]
 

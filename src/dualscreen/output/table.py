@@ -31,7 +31,7 @@ class TableWriter:
         table.add_column("reasons")
         for d in self._rows:
             reasons = (
-                "\n".join(f"[{r.action.value}] {r.rule}: {r.explanation}" for r in d.reasons) or "-"
+                "\n".join(f"[{r.action_label}] {r.rule}: {r.explanation}" for r in d.reasons) or "-"
             )
             # Text, not markup: list data such as "[SDGT]" must print as written.
             table.add_row(
