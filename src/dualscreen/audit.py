@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from dualscreen import __version__
 from dualscreen.errors import DualscreenError
@@ -228,11 +228,18 @@ class AuditLog:
         self._on_wait = on_wait
         self._buffer_bytes = buffer_bytes
         self._fd: int | None = None
-        self._pending: list[bytes] = []
-        self._pending_bytes = 0
         self._failed = False
-        self.seq = 0
-        self.head = GENESIS
+        self._chain = _Chain(0, GENESIS, (), 0)
+
+    @property
+    def seq(self) -> int:
+        """The last line's number (written or pending)."""
+        return self._chain.seq
+
+    @property
+    def head(self) -> str:
+        """The last line's sha256 (written or pending)."""
+        return self._chain.head
 
     def open(self) -> AuditLog:
         existed = self.path.exists()
@@ -246,7 +253,8 @@ class AuditLog:
             if not stat.S_ISREG(os.fstat(fd).st_mode):  # /dev/stdout would mix into the data
                 raise AuditError("the audit file must be a regular file", path=self.path)
             _flock(fd, exclusive=True, on_wait=self._on_wait)
-            self.seq, self.head = self._read_tail(fd)
+            seq, head = self._read_tail(fd)
+            self._chain = _Chain(seq, head, (), 0)
             if not existed:
                 _fsync_dir(self.path)
         except BaseException:
@@ -283,26 +291,28 @@ class AuditLog:
         """Seal `record` as the next line; returns its hash. Written at the next flush."""
         if self._fd is None or self._failed:
             raise AuditError("the audit file is not open for writing", path=self.path)
-        line = seal(record, self.seq + 1, self.head)
-        self.seq += 1
-        self.head = line_hash(line)
-        self._pending.append(line)
-        self._pending_bytes += len(line)
-        if self._pending_bytes >= self._buffer_bytes:
+        chain = self._chain
+        line = seal(record, chain.seq + 1, chain.head)
+        # One attribute store commits seq, head and the pending line together: a signal handler
+        # that raises between two statements (SIGTERM does) can never leave a gap in the chain.
+        self._chain = _Chain(
+            chain.seq + 1, line_hash(line), (*chain.pending, line), chain.pending_bytes + len(line)
+        )
+        if self._chain.pending_bytes >= self._buffer_bytes:
             self.flush()
-        return self.head
+        return self._chain.head
 
     def flush(self) -> None:
-        if self._fd is None or not self._pending:
+        chain = self._chain
+        if self._fd is None or not chain.pending:
             return
-        data = b"".join(self._pending)
-        self._pending.clear()
-        self._pending_bytes = 0
+        data = b"".join(chain.pending)
         start = os.lseek(self._fd, 0, os.SEEK_END)  # stable: we hold the exclusive lock
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(self._fd, view) :]
+            self._chain = chain._replace(pending=(), pending_bytes=0)
         except BaseException as exc:
             # A short write (disk full) or a signal between writes: cut back to the last
             # whole line and write nothing more this run, so the file never holds a half line.
@@ -332,8 +342,17 @@ class AuditLog:
                         ) from exc
         finally:
             self._fd = None
-            self._pending.clear()
+            self._chain = self._chain._replace(pending=(), pending_bytes=0)
             os.close(fd)  # closing the descriptor releases the flock
+
+
+class _Chain(NamedTuple):
+    """The chain's end and the lines not yet written, replaced whole, never mutated."""
+
+    seq: int
+    head: str
+    pending: tuple[bytes, ...]
+    pending_bytes: int
 
 
 def _fsync_dir(path: Path) -> None:
