@@ -22,6 +22,7 @@ from dualscreen.errors import ListError
 from dualscreen.lists.delimited import strict_rows
 from dualscreen.lists.interface import (
     decode_text,
+    first_seen,
     make_list,
     read_bytes,
     read_head,
@@ -197,19 +198,18 @@ def _entries(
     records: Iterable[tuple[int | None, Mapping[str, Any]]], path: Path, id_first_ids: bool
 ) -> list[ListEntry]:
     entries: list[ListEntry] = []
-    first_seen: dict[tuple[str, str], int | None] = {}
+    seen: dict[tuple[str, str], int | None] = {}
     for line, record in records:
         entry = _entry(record, path, line, id_first_ids)
-        key = (entry.sub_list, entry.entry_id)
-        if key in first_seen:
-            raise ListError(
-                f"id {entry.entry_id} appears twice on {entry.sub_list} "
-                f"(first on line {first_seen[key]})",
-                path=path,
-                line=line,
-                field="entity_number",
-            )
-        first_seen[key] = line
+        first_seen(
+            seen,
+            (entry.sub_list, entry.entry_id),
+            line,
+            what=f"id {entry.entry_id}",
+            where=f" on {entry.sub_list}",
+            path=path,
+            field="entity_number",
+        )
         entries.append(entry)
     return entries
 

@@ -20,6 +20,7 @@ from dualscreen.errors import ListError
 from dualscreen.lists.delimited import strict_rows
 from dualscreen.lists.interface import (
     decode_text,
+    first_seen,
     make_list,
     read_bytes,
     read_head,
@@ -66,7 +67,7 @@ class EuXmlImporter:
     def load(self, path: Path) -> RestrictedList:
         generated = ""
         subjects: list[_Subject] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, int | None] = {}
         line_of_entity = 0
         for line, event, elem in events(path, "export"):
             if event == "start":
@@ -78,15 +79,14 @@ class EuXmlImporter:
             if elem.tag != "sanctionEntity":
                 continue
             subject = _from_xml(elem, path, line_of_entity)
-            if subject.logical_id in seen:
-                raise ListError(
-                    f"logicalId {subject.logical_id} appears twice "
-                    f"(first on line {seen[subject.logical_id]})",
-                    path=path,
-                    line=line_of_entity,
-                    field="logicalId",
-                )
-            seen[subject.logical_id] = line_of_entity
+            first_seen(
+                seen,
+                subject.logical_id,
+                line_of_entity,
+                what=f"logicalId {subject.logical_id}",
+                path=path,
+                field="logicalId",
+            )
             subjects.append(subject)
             elem.clear()
         version = _lenient_date(generated)

@@ -6,10 +6,10 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dualscreen.errors import ListError
 from dualscreen.models import ListCategory, ListEntry, ListInfo, RestrictedList
@@ -111,6 +111,31 @@ def table_rows(
             raise ListError(f"malformed file: {exc}", path=path, line=reader.line_num) from exc
 
     return header, rows()
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def first_seen(
+    seen: dict[K, int | None],
+    key: K,
+    line: int | None,
+    *,
+    what: str,
+    path: Path,
+    field: str,
+    where: str = "",
+) -> None:
+    """Note that `key` is on `line`. An id is what a hit reports and a review refers to, so one
+    id twice in a list is an error naming both lines: `{what} appears twice{where} (first …)`."""
+    if key in seen:
+        raise ListError(
+            f"{what} appears twice{where} (first on line {seen[key]})",
+            path=path,
+            line=line,
+            field=field,
+        )
+    seen[key] = line
 
 
 def unique_names(names: Iterable[str], *, primary: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dualscreen.errors import ListError
 from dualscreen.lists import ofac_sdn
-from dualscreen.lists.interface import make_list, read_head, unique_names, version_of
+from dualscreen.lists.interface import first_seen, make_list, read_head, unique_names, version_of
 from dualscreen.lists.xmlstream import events, root_pattern, text
 from dualscreen.models import EntityType, ListCategory, ListEntry, RestrictedList
 
@@ -84,7 +84,7 @@ def _parse(path: Path) -> tuple[str | None, int | None, int | None, list[ListEnt
     count: int | None = None
     count_line: int | None = None
     entries: list[ListEntry] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int | None] = {}
     entry_line = 0
     for line, event, elem in events(path, "sdnList"):
         if event == "start":
@@ -97,14 +97,14 @@ def _parse(path: Path) -> tuple[str | None, int | None, int | None, list[ListEnt
             count, count_line = _count(text(elem, "."), path, line), line
         elif elem.tag == "sdnEntry":
             entry = _entry(elem, path, entry_line)
-            if entry.entry_id in seen:
-                raise ListError(
-                    f"uid {entry.entry_id} appears twice (first on line {seen[entry.entry_id]})",
-                    path=path,
-                    line=entry_line,
-                    field="uid",
-                )
-            seen[entry.entry_id] = entry_line
+            first_seen(
+                seen,
+                entry.entry_id,
+                entry_line,
+                what=f"uid {entry.entry_id}",
+                path=path,
+                field="uid",
+            )
             entries.append(entry)
             elem.clear()
     return published, count, count_line, entries

@@ -19,6 +19,7 @@ from dualscreen.errors import ListError
 from dualscreen.lists.delimited import strict_rows
 from dualscreen.lists.interface import (
     decode_text,
+    first_seen,
     make_list,
     read_bytes,
     read_head,
@@ -93,21 +94,16 @@ class FtmImporter:
 
     def load(self, path: Path) -> RestrictedList:
         entries: list[ListEntry] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, int | None] = {}
         newest = ""
         for line, entity in _json_lines(path):
             newest = max(newest, _stamp(entity))
             if entity.get("schema") not in SCHEMAS:
                 continue
             entry = _ftm_entry(entity, path, line)
-            if entry.entry_id in seen:
-                raise ListError(
-                    f"entity {entry.entry_id} appears twice (first on line {seen[entry.entry_id]})",
-                    path=path,
-                    line=line,
-                    field="id",
-                )
-            seen[entry.entry_id] = line
+            first_seen(
+                seen, entry.entry_id, line, what=f"entity {entry.entry_id}", path=path, field="id"
+            )
             entries.append(entry)
         return make_list(
             name=NAME,
@@ -143,7 +139,7 @@ class SimpleCsvImporter:
                 field=missing[0],
             )
         entries: list[ListEntry] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, int | None] = {}
         newest = ""
         for line, row in rows:
             values = {c: v.strip() for c, v in zip(header, row, strict=True)}
@@ -151,14 +147,9 @@ class SimpleCsvImporter:
             if values["schema"] not in SCHEMAS:
                 continue
             entry = _simple_entry(values, path, line)
-            if entry.entry_id in seen:
-                raise ListError(
-                    f"id {entry.entry_id} appears twice (first on line {seen[entry.entry_id]})",
-                    path=path,
-                    line=line,
-                    field="id",
-                )
-            seen[entry.entry_id] = line
+            first_seen(
+                seen, entry.entry_id, line, what=f"id {entry.entry_id}", path=path, field="id"
+            )
             entries.append(entry)
         return make_list(
             name=SIMPLE_NAME,

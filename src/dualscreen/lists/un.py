@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from dualscreen.errors import ListError
-from dualscreen.lists.interface import make_list, read_head, unique_names, version_of
+from dualscreen.lists.interface import first_seen, make_list, read_head, unique_names, version_of
 from dualscreen.lists.xmlstream import clean, events, root_pattern, text
 from dualscreen.models import EntityType, ListCategory, ListEntry, RestrictedList
 
@@ -54,7 +54,7 @@ def _parse(path: Path) -> tuple[str | None, list[ListEntry]]:
     """(dateGenerated, entries), one record at a time, each cleared once read."""
     generated: str | None = None
     entries: list[ListEntry] = []
-    seen: set[str] = set()
+    seen: dict[str, int | None] = {}
     record_line = 0
     for line, event, elem in events(path, "CONSOLIDATED_LIST"):
         if event == "start":
@@ -66,14 +66,14 @@ def _parse(path: Path) -> tuple[str | None, list[ListEntry]]:
         if elem.tag not in _RECORDS:
             continue
         entry = _entry(elem, path, record_line)
-        if entry.entry_id in seen:
-            raise ListError(
-                f"DATAID {entry.entry_id} appears twice",
-                path=path,
-                line=record_line,
-                field="DATAID",
-            )
-        seen.add(entry.entry_id)
+        first_seen(
+            seen,
+            entry.entry_id,
+            record_line,
+            what=f"DATAID {entry.entry_id}",
+            path=path,
+            field="DATAID",
+        )
         entries.append(entry)
         elem.clear()
     return generated, entries
