@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from dualscreen.errors import StoreError
-from dualscreen.models import Decision, RestrictedList, Shipment
+from dualscreen.models import Decision, RestrictedList, Shipment, Verdict
 from dualscreen.review import Review, ReviewVerdict
 
 BUSY_TIMEOUT_S = 30.0
@@ -48,9 +49,31 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reviews_key ON reviews (party_key, entry_id);
     """,
+    """
+    -- The record as read, so that `rescreen` can judge it again; NULL in rows stored before.
+    ALTER TABLE screenings ADD COLUMN record TEXT;
+    CREATE INDEX screenings_on ON screenings (screened_on);
+    """,
 )
 """Schema changes in order; the store's `schema_version` is how many have been applied. Append
 only: a released migration is never edited."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScreening:
+    """One screening as the store holds it: what was decided, on what, against which versions."""
+
+    row: int
+    record_id: str
+    content_sha256: str
+    record: dict[str, Any] | None  # None: screened before the store kept records (schema 1)
+    parties: dict[str, str]
+    decision: Verdict
+    reasons: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+    rules_sha256: str
+    screened_on: dt.date
+    screened_at: dt.datetime
 
 
 class Store:
@@ -140,6 +163,7 @@ class Store:
                 rules_sha256,
                 on.isoformat(),
                 _now().isoformat(),
+                _canonical(decision.record),
             )
         )
 
@@ -150,21 +174,44 @@ class Store:
         rows, self._pending = self._pending, []
         self._write(
             "INSERT INTO screenings (record_id, content_sha256, parties, decision, reasons, "
-            "lists, rules_sha256, screened_on, screened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "lists, rules_sha256, screened_on, screened_at, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
-    def screenings(self) -> list[dict[str, Any]]:
-        """Every stored screening, oldest first, JSON columns decoded."""
-        cursor = self.conn.execute("SELECT * FROM screenings ORDER BY id")
-        names = [c[0] for c in cursor.description]
-        out = []
-        for row in cursor:
-            item = dict(zip(names, row, strict=True))
-            for column in ("parties", "reasons", "lists"):
-                item[column] = json.loads(item[column])
-            out.append(item)
-        return out
+    def screenings(
+        self, since: dt.date | None = None, latest: bool = False
+    ) -> Iterator[StoredScreening]:
+        """Stored screenings, oldest first; `since`: those screened as on that date or later;
+        `latest`: only the last screening of each record (same id and content)."""
+        where, args = ("WHERE screened_on >= ?", (since.isoformat(),)) if since else ("", ())
+        if latest:
+            where = (
+                f"{where} {'AND' if where else 'WHERE'} id IN (SELECT max(id) FROM screenings "
+                "GROUP BY record_id, content_sha256)"
+            )
+        try:
+            cursor = self.conn.execute(
+                "SELECT id, record_id, content_sha256, record, parties, decision, reasons, lists, "
+                f"rules_sha256, screened_on, screened_at FROM screenings {where} ORDER BY id",
+                args,
+            )
+            for row in cursor:
+                yield StoredScreening(
+                    row=row[0],
+                    record_id=row[1],
+                    content_sha256=row[2],
+                    record=json.loads(row[3]) if row[3] is not None else None,
+                    parties=json.loads(row[4]),
+                    decision=Verdict(row[5]),
+                    reasons=json.loads(row[6]),
+                    lists=json.loads(row[7]),
+                    rules_sha256=row[8],
+                    screened_on=dt.date.fromisoformat(row[9]),
+                    screened_at=dt.datetime.fromisoformat(row[10]),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the case store: {exc}", path=self.path) from exc
 
     # reviews
 
