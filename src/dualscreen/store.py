@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +21,15 @@ from dualscreen.review import Review, ReviewVerdict
 
 BUSY_TIMEOUT_S = 30.0
 """How long a write waits for another run holding the store (a nightly screen, say)."""
+
+STORE_ENV = "DUALSCREEN_STORE"
+STORE_FILE = "cases.db"
+READ_CHUNK = 500
+"""Screenings read per query: no read cursor stays open while the caller writes."""
+_SCREENING_COLUMNS = (
+    "record_id, content_sha256, parties, decision, reasons, lists, rules_sha256, "
+    "screened_on, screened_at, record"
+)
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -76,16 +88,51 @@ class StoredScreening:
     screened_at: dt.datetime
 
 
+def default_store_path() -> Path:
+    """`cases.db` in dualscreen's user data folder, beside the lists `lists update` keeps
+    (`DUALSCREEN_DATA_DIR` moves both)."""
+    from dualscreen.lists.update import data_dir  # the data folder's one definition
+
+    return data_dir() / STORE_FILE
+
+
+def resolve_store(given: Path | None, *, opt_in: bool = False) -> Path | None:
+    """Where the case store is: `--store PATH`, else `DUALSCREEN_STORE`, else the default file
+    in the user data folder. `opt_in` (for `screen`): no default, None — nothing is persisted
+    unless a store is named. The CLI's options read the variable themselves; reading it here
+    too keeps library callers on the same rules."""
+    if given is not None:
+        return given
+    named = os.environ.get(STORE_ENV)
+    if named:
+        return Path(named)
+    return None if opt_in else default_store_path()
+
+
 class Store:
     """One connection to a case store, migrated to the current schema when opened."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        """`create=False` (commands that only read, or judge what is stored): a missing file
+        is an error naming it, never a new empty store that would look like "nothing stored"."""
         self.path = path
         self._pending: list[tuple[Any, ...]] = []
+        self._into = "screenings"
+        if not create and not path.exists():
+            raise StoreError(
+                "no case store here; check --store or DUALSCREEN_STORE (`screen --store PATH` "
+                "and `review` create one)",
+                path=path,
+            )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit: the transactions below are explicit, so that each is whole or absent.
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            # Without `create`, mode=rw: a file removed since the check above is not recreated.
+            target: str | Path = path if create else f"{path.resolve().as_uri()}?mode=rw"
+            self.conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=not create
+            )
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self._migrate()
@@ -99,10 +146,27 @@ class Store:
 
     def _migrate(self) -> None:
         """Apply the migrations the file lacks, all in one transaction taken before reading the
-        version, so that two runs opening a new store at once migrate it once."""
-        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        version, so that two runs opening a new store at once migrate it once. A SQLite file
+        with tables of its own but no `schema_version` is someone else's database: refused,
+        never given our tables."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            tables = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            if tables and "schema_version" not in tables:
+                raise StoreError(
+                    "not a dualscreen case store (a SQLite file with other tables: "
+                    f"{', '.join(sorted(tables)[:5])}); name another file with --store",
+                    path=self.path,
+                )
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+            )
             version = self.schema_version
             if version > len(MIGRATIONS):
                 raise StoreError(
@@ -168,50 +232,117 @@ class Store:
         )
 
     def flush(self) -> None:
-        """Write the screenings noted since the last flush, in one transaction."""
+        """Write the screenings noted since the last flush, in one transaction (inside
+        `deferred`, to the side table that block commits at its end)."""
         if not self._pending:
             return
         rows, self._pending = self._pending, []
         self._write(
-            "INSERT INTO screenings (record_id, content_sha256, parties, decision, reasons, "
-            "lists, rules_sha256, screened_on, screened_at, record) "
+            f"INSERT INTO {self._into} ({_SCREENING_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+            immediate=self._into == "screenings",  # the side table locks no other run out
         )
 
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Screenings recorded inside the block reach the store only when it ends without
+        error, all in one transaction; otherwise none do. `rescreen` commits its new
+        screenings after the changes are delivered: a run that fails half-way must not make
+        tomorrow's run take today's undelivered changes as already reported. They wait in a
+        temporary table (on disk, not in memory, and locking no other run out)."""
+        self.flush()
+        try:
+            self.conn.execute("DROP TABLE IF EXISTS temp.pending_screenings")
+            self.conn.execute(
+                f"CREATE TEMP TABLE pending_screenings AS SELECT {_SCREENING_COLUMNS} "
+                "FROM main.screenings WHERE 0"
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the case store: {exc}", path=self.path) from exc
+        self._into = "temp.pending_screenings"
+        try:
+            yield
+            self.flush()
+        except BaseException:
+            self._pending = []
+            self._into = "screenings"
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("DROP TABLE IF EXISTS temp.pending_screenings")
+            raise
+        self._into = "screenings"
+        self._write(
+            f"INSERT INTO main.screenings ({_SCREENING_COLUMNS}) SELECT {_SCREENING_COLUMNS} "
+            "FROM temp.pending_screenings ORDER BY rowid",
+            [()],
+        )
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("DROP TABLE IF EXISTS temp.pending_screenings")
+
     def screenings(
-        self, since: dt.date | None = None, latest: bool = False
+        self,
+        since: dt.date | None = None,
+        latest: bool = False,
+        *,
+        first_since: dt.date | None = None,
     ) -> Iterator[StoredScreening]:
         """Stored screenings, oldest first; `since`: those screened as on that date or later;
-        `latest`: only the last screening of each record (same id and content)."""
-        where, args = ("WHERE screened_on >= ?", (since.isoformat(),)) if since else ("", ())
-        if latest:
-            where = (
-                f"{where} {'AND' if where else 'WHERE'} id IN (SELECT max(id) FROM screenings "
-                "GROUP BY record_id, content_sha256)"
-            )
+        `latest`: only the last screening of each record (same id and content); `first_since`:
+        only records whose first screening was as on that date or later (a re-screening does
+        not renew a record's date, so a window such as "the last 90 days" moves on).
+
+        What is yielded is what the store held when the call began: rows written while the
+        caller iterates (`rescreen` records as it goes) are not read back, and no read cursor
+        stays open across the caller's writes."""
         try:
-            cursor = self.conn.execute(
-                "SELECT id, record_id, content_sha256, record, parties, decision, reasons, lists, "
-                f"rules_sha256, screened_on, screened_at FROM screenings {where} ORDER BY id",
-                args,
-            )
-            for row in cursor:
-                yield StoredScreening(
-                    row=row[0],
-                    record_id=row[1],
-                    content_sha256=row[2],
-                    record=json.loads(row[3]) if row[3] is not None else None,
-                    parties=json.loads(row[4]),
-                    decision=Verdict(row[5]),
-                    reasons=json.loads(row[6]),
-                    lists=json.loads(row[7]),
-                    rules_sha256=row[8],
-                    screened_on=dt.date.fromisoformat(row[9]),
-                    screened_at=dt.datetime.fromisoformat(row[10]),
-                )
+            for chunk in _chunks(self._screening_ids(since, latest, first_since), READ_CHUNK):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    "SELECT id, record_id, content_sha256, record, parties, decision, reasons, "
+                    "lists, rules_sha256, screened_on, screened_at FROM screenings "
+                    f"WHERE id IN ({marks}) ORDER BY id",
+                    chunk,
+                ).fetchall()
+                for row in rows:
+                    yield StoredScreening(
+                        row=row[0],
+                        record_id=row[1],
+                        content_sha256=row[2],
+                        record=json.loads(row[3]) if row[3] is not None else None,
+                        parties=json.loads(row[4]),
+                        decision=Verdict(row[5]),
+                        reasons=json.loads(row[6]),
+                        lists=json.loads(row[7]),
+                        rules_sha256=row[8],
+                        screened_on=dt.date.fromisoformat(row[9]),
+                        screened_at=dt.datetime.fromisoformat(row[10]),
+                    )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the case store: {exc}", path=self.path) from exc
+
+    def _screening_ids(
+        self, since: dt.date | None, latest: bool, first_since: dt.date | None
+    ) -> list[int]:
+        """The row ids to read, in order, fixed at the call."""
+        where, args = ("WHERE screened_on >= ?", [since.isoformat()]) if since else ("", [])
+        if latest or first_since:
+            # Per record (id and content): its last row, and the date it was first screened as.
+            having = ""
+            if first_since is not None:
+                having = "HAVING min(screened_on) >= ?"
+                args.append(first_since.isoformat())
+            group = (
+                f"SELECT max(id) FROM screenings GROUP BY record_id, content_sha256 {having}"
+                if latest
+                else "SELECT id FROM screenings WHERE (record_id, content_sha256) IN ("
+                "SELECT record_id, content_sha256 FROM screenings "
+                f"GROUP BY record_id, content_sha256 {having})"
+            )
+            where = f"{where} {'AND' if where else 'WHERE'} id IN ({group})"
+        return [
+            row[0]
+            for row in self.conn.execute(f"SELECT id FROM screenings {where} ORDER BY id", args)
+        ]
 
     # reviews
 
@@ -240,10 +371,13 @@ class Store:
 
     def reviews(self) -> list[Review]:
         """Every review, oldest first."""
-        rows = self.conn.execute(
-            "SELECT id, party, list, entry_id, entry_fingerprint, verdict, reviewer, reason, "
-            "created_at, expires FROM reviews ORDER BY id"
-        )
+        try:
+            rows = self.conn.execute(
+                "SELECT id, party, list, entry_id, entry_fingerprint, verdict, reviewer, reason, "
+                "created_at, expires FROM reviews ORDER BY id"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the case store: {exc}", path=self.path) from exc
         return [
             Review(
                 id=row[0],
@@ -260,9 +394,11 @@ class Store:
             for row in rows
         ]
 
-    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> sqlite3.Cursor:
+    def _write(
+        self, sql: str, rows: list[tuple[Any, ...]], *, immediate: bool = True
+    ) -> sqlite3.Cursor:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
                 if len(rows) == 1:  # `lastrowid` is set by `execute` only
                     cursor = self.conn.execute(sql, rows[0])
@@ -287,6 +423,12 @@ def _statements(script: str) -> list[str]:
             statements.append(buffer.strip())
             buffer = ""
     return [s for s in statements if s.strip(" \n;")]
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _canonical(value: Any) -> str:

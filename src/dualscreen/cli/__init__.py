@@ -11,7 +11,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from dualscreen import __version__
-from dualscreen.cli import audit_cmd, lists_cmd, review_cmd, rules_cmd
+from dualscreen.cli import audit_cmd, lists_cmd, rescreen_cmd, review_cmd, rules_cmd
 from dualscreen.cli.common import EXIT_ERROR, State, err, fail
 from dualscreen.cli.screen import screen
 from dualscreen.errors import DualscreenError
@@ -55,6 +55,7 @@ app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(review_cmd.app, name="review")
+app.command("rescreen")(rescreen_cmd.rescreen)
 
 
 def _version(value: bool) -> None:

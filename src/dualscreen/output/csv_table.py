@@ -37,6 +37,9 @@ class CsvWriter:
     """Columns: id, decision, rules, explanation, then the record's own columns (canonical fields
     first, others in the order of the first record)."""
 
+    leading: tuple[str, ...] = DECISION_COLUMNS
+    """The columns before the record's; a subclass that adds some overrides `row` too."""
+
     def __init__(self, stream: TextIO) -> None:
         self._writer = csv.writer(stream, lineterminator="\n")
         self._stream = stream
@@ -46,10 +49,13 @@ class CsvWriter:
         if self._columns is None:
             self._columns = record_columns(decision.record)
             # A column named "=cmd(...)" is as live in a header as in a row.
-            self._writer.writerow([safe_cell(c) for c in (*DECISION_COLUMNS, *self._columns)])
-        self._writer.writerow([safe_cell(v) for v in decision_row(decision, self._columns)])
+            self._writer.writerow([safe_cell(c) for c in (*self.leading, *self._columns)])
+        self._writer.writerow([safe_cell(v) for v in self.row(decision, self._columns)])
+
+    def row(self, decision: Decision, columns: list[str]) -> list[Any]:
+        return decision_row(decision, columns)
 
     def close(self) -> None:
         if self._columns is None:
-            self._writer.writerow(DECISION_COLUMNS)
+            self._writer.writerow(self.leading)
         self._stream.flush()

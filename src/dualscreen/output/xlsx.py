@@ -31,7 +31,14 @@ _COLOURS = {
     Verdict.FLAG: ("FFEB9C", "9C5700"),
     Verdict.BLOCK: ("FFC7CE", "9C0006"),
 }
-_WIDTHS = {"id": 14, "decision": 10, "rules": 30, "explanation": 80}
+_WIDTHS = {
+    "id": 14,
+    "decision": 10,
+    "previous_decision": 10,
+    "changes": 50,
+    "rules": 30,
+    "explanation": 80,
+}
 _OTHER_WIDTH = 18
 # Written as numbers so that SUM and filters work; every other column stays text as read
 # (an HS code or an id of digits must keep its leading zeros). At most 15 digits: what an
@@ -76,6 +83,10 @@ class XlsxWriter:
     many records; the workbook is put together in `close()`.
     """
 
+    leading: tuple[str, ...] = DECISION_COLUMNS
+    """The columns before the record's; a subclass that adds some overrides `row` too. The
+    decision is always the second column (it is the coloured cell)."""
+
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._book = Workbook(write_only=True)
@@ -118,7 +129,7 @@ class XlsxWriter:
     def write(self, decision: Decision) -> None:
         if self._columns is None:
             self._columns = record_columns(decision.record)
-            names = [*DECISION_COLUMNS, *self._columns]
+            names = [*self.leading, *self._columns]
             self._numeric = frozenset(names.index(f) for f in NUMERIC_FIELDS if f in names)
             self._start(names)
         if self._rows + 1 >= MAX_ROWS:
@@ -126,7 +137,7 @@ class XlsxWriter:
                 f"more than {MAX_ROWS - 1:,} decisions do not fit in one Excel sheet; "
                 "write CSV or JSON Lines instead (-o FILE.csv)"
             )
-        values = decision_row(decision, self._columns)
+        values = self.row(decision, self._columns)
         row = [self._cell(v, i in self._numeric) for i, v in enumerate(values)]
         verdict_cell = row[1]
         if verdict_cell is not None:
@@ -134,10 +145,13 @@ class XlsxWriter:
         self._sheet.append(row)
         self._rows += 1
 
+    def row(self, decision: Decision, columns: list[str]) -> list[Any]:
+        return decision_row(decision, columns)
+
     def close(self) -> None:
         """Assemble the workbook into the stream (left open, like every writer's)."""
         if self._columns is None:
-            self._start(list(DECISION_COLUMNS))
+            self._start(list(self.leading))
         last = get_column_letter(self._width)
         self._sheet.auto_filter.ref = f"A1:{last}{self._rows + 1}"
         self._book.save(self._stream)

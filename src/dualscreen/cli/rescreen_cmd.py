@@ -1,0 +1,156 @@
+"""`dualscreen rescreen`: stored records against today's lists and rules; only the changes out."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from dualscreen.cli.common import (
+    EXIT_USAGE,
+    ListFormatOption,
+    ListsOption,
+    RulesOption,
+    State,
+    check_list_format,
+    err,
+)
+from dualscreen.cli.screen import _output_format, _stops_on_signals, warn_stale
+from dualscreen.cli.store_option import StoreOption, check_store_path
+from dualscreen.defaults import default_lists, default_rules
+from dualscreen.models import Verdict
+from dualscreen.output import OutputFormat
+from dualscreen.output.atomic import atomic_output
+from dualscreen.output.changes import changes_writer_for
+from dualscreen.rescreen import rescreen as rescreen_records
+from dualscreen.screening import Screener
+from dualscreen.store import Store, resolve_store
+
+
+@_stops_on_signals
+def rescreen(
+    ctx: typer.Context,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="Only records first screened as on DATE or later (re-screening does not "
+            "renew a record's date). Default: every stored record.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    lists: ListsOption = None,
+    list_format: ListFormatOption = None,
+    rules: RulesOption = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Judge as on this date (records without a date). Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table on a terminal, jsonl when piped; -o FILE.csv/.json/.xlsx sets it.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the changed decisions to FILE (atomically; replaced even when none "
+            "changed, so yesterday's changes are never sent twice).",
+            show_default=False,
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Judge the records in the case store again, against the current lists, rules and
+    reviews, and print only those whose decision changed: each with `previous_decision` and
+    `changes` (reasons added, removed, changed). The new decisions are recorded in the store,
+    changed or not, once the output is written: the next run compares with them, so a change
+    is reported once. Records stored before dualscreen kept them cannot be judged again: they
+    are reported flagged, every run, until their file is screened again with --store."""
+    check_list_format(list_format)
+    path = resolve_store(store)
+    assert path is not None  # not opt-in: the default store when none is named
+    check_store_path(path, output=output)
+    fmt = _output_format(output_format, output)
+    if fmt.binary and output is None:
+        err.print(f"usage error: {fmt} output is a binary file; name it with -o FILE.{fmt}")
+        raise typer.Exit(EXIT_USAGE)
+    State.machine_readable = fmt is not OutputFormat.TABLE
+    today = as_of.date() if as_of else date.today()
+
+    started = time.perf_counter()
+    case_store = Store(path, create=False)
+    ctx.call_on_close(case_store.close)
+    screener = Screener.from_paths(
+        rules or [default_rules()], lists or default_lists(), list_format, case_store
+    )
+    warn_stale(screener, today)
+
+    considered, not_judged = 0, 0
+    changed: Counter[Verdict] = Counter()
+    sink: contextlib.AbstractContextManager[IO[Any]] = (
+        atomic_output(output, binary=fmt.binary) if output else contextlib.nullcontext(sys.stdout)
+    )
+    stored = case_store.screenings(latest=True, first_since=since.date() if since else None)
+    with case_store.deferred(), sink as stream:
+        writer = changes_writer_for(fmt, stream)
+        for result in rescreen_records(screener, stored, today):
+            considered += 1
+            not_judged += not result.rejudged
+            if result.changed:
+                writer.write(result)
+                changed[result.decision] += 1
+        writer.close()
+    worst = max(changed, key=lambda v: v.exit_code, default=Verdict.PASS)
+    if not quiet or considered == 0:
+        _summary(path, since, considered, not_judged, changed, time.perf_counter() - started)
+    raise typer.Exit(0 if exit_zero else worst.exit_code)
+
+
+def _summary(
+    path: Path,
+    since: datetime | None,
+    considered: int,
+    not_judged: int,
+    changed: Counter[Verdict],
+    elapsed: float,
+) -> None:
+    window = f" first screened on or after {since.date().isoformat()}" if since else ""
+    if considered == 0:
+        err.print(f"no stored records{window} in {path}: nothing to re-screen", soft_wrap=True)
+        return
+    unjudged = (
+        f"; {not_judged} stored without their record, reported flagged: screen their files "
+        "again with --store"
+        if not_judged
+        else ""
+    )
+    err.print(
+        f"re-screened {considered} stored record(s){window} in {elapsed:.2f} s: "
+        f"{changed.total()} changed (now pass {changed[Verdict.PASS]}, "
+        f"flag {changed[Verdict.FLAG]}, block {changed[Verdict.BLOCK]}){unjudged}",
+        soft_wrap=True,
+    )
