@@ -327,3 +327,68 @@ def test_hashing_reader_hashes_exactly_what_passes_through() -> None:
     assert head == data[:100]
     assert reader.hexdigest() == hashlib.sha256(data).hexdigest()
     assert reader.bytes == len(data)
+
+
+def write_review(path: Path, entry_id: str = "S1") -> None:
+    from dualscreen.audit import review_record, utc_now
+
+    log = AuditLog(path).open()
+    log.append(
+        review_record(
+            run="r" * 32,
+            ts=utc_now(),
+            review={"id": 1, "verdict": "cleared", "party": "Acme", "entry_id": entry_id},
+            entry={"entry_id": entry_id, "fingerprint": "f" * 64},
+            store="cases.db",
+        )
+    )
+    log.close()
+
+
+def test_review_lines_between_runs_verify_and_are_counted(trail: Path) -> None:
+    from dualscreen.audit import find_reviews
+
+    write_review(trail, "S1")
+    write_run(trail, ["R9"])
+    write_review(trail, "S2")
+    report = verify(trail)
+    assert (report.runs, report.reviews, report.unclosed) == (3, 2, ())
+    assert [json.loads(raw)["review"]["entry_id"] for raw in find_reviews(trail)] == ["S1", "S2"]
+    assert [json.loads(raw)["seq"] for raw in find_reviews(trail, "S2")] == [report.lines]
+    assert find(trail, "R9")  # decisions are found as before
+
+
+def test_a_review_after_a_killed_run_notes_the_run_unclosed(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    run = AuditRun(AuditLog(path).open())
+    run.start(args={}, rules=RULES, lists=[], inputs=[], as_of=date(2026, 1, 1))
+    run.log.close()  # killed: no closing line
+    write_review(path)
+    report = verify(path)
+    assert (report.unclosed, report.reviews) == ((1,), 1)
+
+
+def test_an_edited_review_line_breaks_the_chain(trail: Path) -> None:
+    write_review(trail)
+    write_run(trail, ["R9"])
+    lines = trail.read_bytes().splitlines(keepends=True)
+    number = next(n for n, raw in enumerate(lines) if b'"type":"review"' in raw)
+    lines[number] = lines[number].replace(b"cleared", b"confirm")
+    trail.write_bytes(b"".join(lines))
+    with pytest.raises(AuditError) as caught:
+        verify(trail)
+    assert caught.value.line == number + 1
+
+
+def test_a_review_line_inside_a_run_breaks_the_run(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    run = AuditRun(AuditLog(path).open())
+    run.start(args={}, rules=RULES, lists=[], inputs=[], as_of=date(2026, 1, 1))
+    run.log.flush()
+    from dualscreen.audit import review_record, utc_now
+
+    run.log.append(review_record(run="x", ts=utc_now(), review={}, entry={}, store="s"))
+    run.decision(decision("R1"), "in.csv", 2)
+    run.finish(exit_code=0, inputs=[])
+    with pytest.raises(AuditError, match="outside its run"):
+        verify(path)

@@ -72,7 +72,7 @@ def _screen_into(store: Store, records: list[dict[str, str]], on: dt.date) -> No
 
     for number, record in enumerate(records, start=1):
         shipment, _, _ = to_shipment(RawRecord("t.csv", number, record), {}, str(number))
-        decision = Decision(id=str(number), decision=Verdict.PASS, record=record)
+        decision = Decision(id=record.get("id", str(number)), decision=Verdict.PASS, record=record)
         store.record(shipment, decision, [], "r" * 64, on)
     store.flush()
 
@@ -107,3 +107,86 @@ def test_screenings_since_a_date_and_latest_per_record(tmp_path: Path) -> None:
     assert [(s.record_id, s.screened_on) for s in recent] == [("1", dt.date(2026, 11, 1))]
     assert [(s.record_id, s.screened_on.month) for s in latest] == [("2", 10), ("1", 11)]
     assert latest[1].record == first
+
+
+def test_resolve_store_option_then_variable_then_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dualscreen.store import default_store_path, resolve_store
+
+    monkeypatch.setenv("DUALSCREEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DUALSCREEN_STORE", raising=False)
+    assert default_store_path() == tmp_path / "data" / "cases.db"
+    assert resolve_store(None) == default_store_path()
+    assert resolve_store(None, opt_in=True) is None  # `screen`: nothing persisted unasked
+    monkeypatch.setenv("DUALSCREEN_STORE", str(tmp_path / "env.db"))
+    assert resolve_store(None) == resolve_store(None, opt_in=True) == tmp_path / "env.db"
+    assert resolve_store(tmp_path / "given.db", opt_in=True) == tmp_path / "given.db"
+
+
+def test_opening_without_create_refuses_a_missing_file_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "cases.db"
+    with pytest.raises(StoreError, match="no case store here") as caught:
+        Store(path, create=False)
+    assert caught.value.path == str(path)
+    assert not path.parent.exists()
+    Store(path).close()
+    with Store(path, create=False) as store:
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_a_sqlite_file_of_someone_else_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(StoreError, match="not a dualscreen case store"):
+        Store(path)
+    assert _tables(path) == {"invoices"}
+
+
+def test_deferred_screenings_are_written_only_when_the_block_ends_well(tmp_path: Path) -> None:
+    record = {"id": "1", "consignee": "Acme GmbH"}
+    with Store(tmp_path / "cases.db") as store:
+        with pytest.raises(RuntimeError), store.deferred():
+            _screen_into(store, [record], dt.date(2026, 11, 1))
+            raise RuntimeError("the output could not be written")
+        assert list(store.screenings()) == []
+        with store.deferred():
+            _screen_into(store, [record, record], dt.date(2026, 11, 1))
+            assert list(store.screenings()) == []  # not before the block ends
+        assert [s.record_id for s in store.screenings()] == ["1", "1"]
+        _screen_into(store, [record], dt.date(2026, 11, 2))  # and writes go straight in after
+        assert len(list(store.screenings())) == 3
+
+
+def test_screenings_read_what_was_stored_when_the_call_began(tmp_path: Path) -> None:
+    import dualscreen.store
+
+    records = [{"id": str(n), "consignee": f"Party {n}"} for n in range(1, 8)]
+    with Store(tmp_path / "cases.db") as store:
+        _screen_into(store, records, dt.date(2026, 11, 1))
+        seen = []
+        chunk, dualscreen.store.READ_CHUNK = dualscreen.store.READ_CHUNK, 3
+        try:
+            for stored in store.screenings(latest=True):
+                seen.append(stored.record_id)
+                _screen_into(store, [records[0]], dt.date(2026, 11, 2))  # written while reading
+        finally:
+            dualscreen.store.READ_CHUNK = chunk
+    assert seen == [str(n) for n in range(1, 8)]
+
+
+def test_first_since_takes_records_by_their_first_screening(tmp_path: Path) -> None:
+    old = {"id": "old", "consignee": "Acme GmbH"}
+    new = {"id": "new", "consignee": "PT Nikel"}
+    with Store(tmp_path / "cases.db") as store:
+        _screen_into(store, [old], dt.date(2026, 10, 1))
+        _screen_into(store, [new], dt.date(2026, 11, 5))
+        _screen_into(store, [old, new], dt.date(2026, 11, 20))  # both screened again
+        window = dt.date(2026, 11, 1)
+        latest = [(s.record_id, s.screened_on.day) for s in store.screenings(latest=True)]
+        first = list(store.screenings(latest=True, first_since=window))
+        every = list(store.screenings(first_since=window))
+    assert latest == [("old", 20), ("new", 20)]
+    assert [(s.record_id, s.screened_on.day) for s in first] == [("new", 20)]
+    assert [(s.record_id, s.screened_on.day) for s in every] == [("new", 5), ("new", 20)]

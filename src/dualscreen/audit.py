@@ -7,6 +7,10 @@ and a closing `end` or `interrupted` line. Every line carries `seq` (its line nu
 (the sha256 of the previous line's exact bytes; the first line chains from `GENESIS`), so an
 edited, deleted, inserted or reordered line breaks the chain where `verify` finds it.
 
+`review clear|confirm --audit FILE` appends one `review` line per review: who cleared or
+confirmed which party against which list entry (and that entry's fingerprint), why, until when.
+It is a run of one line, chained like any other.
+
 Record contents are not copied here beyond the id: reasons quote the values they are about (the
 matched party name is the evidence for the decision), the rest of the record is not written.
 """
@@ -38,7 +42,9 @@ GENESIS = "0" * 64
 FORMAT_VERSION = 1
 """Written in every start line; bumped if the line shapes change incompatibly."""
 
-LINE_TYPES = ("start", "decision", "end", "interrupted")
+LINE_TYPES = ("start", "decision", "end", "interrupted", "review")
+"""`review` is a line of its own (its own run id), never inside a screening run: both hold the
+file's exclusive lock while they write."""
 BUFFER_BYTES = 64 * 1024
 _TAIL_CHUNK = 8 * 1024
 
@@ -177,6 +183,35 @@ def close_record(
     if reason is not None:
         record["reason"] = reason
     return record
+
+
+def review_record(
+    *, run: str, ts: str, review: Mapping[str, Any], entry: Mapping[str, Any], store: str
+) -> dict[str, Any]:
+    """An officer's review as evidence: the review as stored (with its id in the store), the
+    list entry it was made against as it stood, and the store that holds it."""
+    return {
+        "type": "review",
+        "run": run,
+        "ts": ts,
+        "format": FORMAT_VERSION,
+        "tool": {"name": "dualscreen", "version": __version__},
+        "host": os.uname().nodename if hasattr(os, "uname") else "",
+        "user": _user(),
+        "review": dict(review),
+        "entry": dict(entry),
+        "store": store,
+    }
+
+
+def _user() -> str:
+    """The login the review was recorded under, beside the reviewer it names."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container: not a reason to refuse the review
+        return ""
 
 
 # ---------------------------------------------------------------------------- the appender
@@ -365,6 +400,15 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def append_event(
+    path: Path, record: Mapping[str, Any], *, on_wait: Callable[[], None] | None = None
+) -> AuditLog:
+    """Open the audit file (locked, its tail checked), ready for one event line; the caller
+    appends and closes. Opened before the event happens, so an audit file that cannot be
+    written stops the event instead of leaving it unaudited."""
+    return AuditLog(path, on_wait=on_wait).open()
+
+
 class AuditRun:
     """One screening run in the audit file: a start line, a line per decision, a closing line."""
 
@@ -477,6 +521,7 @@ class ChainReport:
     interrupted: int
     unclosed: tuple[int, ...]  # start lines of runs with no closing line (a killed process)
     head: str  # sha256 of the last line: record it elsewhere to anchor the chain
+    reviews: int = 0  # `review` lines
 
 
 @dataclass
@@ -509,7 +554,7 @@ def walk(
 ) -> ChainReport:
     """Check the whole chain, calling `visit(line_number, line, raw)` for each line; raise
     AuditError naming the first line that breaks it."""
-    prev, number, runs, interrupted = GENESIS, 0, 0, 0
+    prev, number, runs, interrupted, reviews = GENESIS, 0, 0, 0, 0
     unclosed: list[int] = []
     current: _OpenRun | None = None
     anchored = anchor is None or anchor == GENESIS
@@ -544,7 +589,12 @@ def walk(
             kind, run = line.get("type"), line.get("run")
             if kind not in LINE_TYPES or not isinstance(run, str):
                 raise broken(number, f"unknown line type {kind!r} or no run id")
-            if kind == "start":
+            if kind == "review":  # a line of its own, after a run's closing line
+                if current is not None:  # a run killed before it could close
+                    unclosed.append(current.line)
+                    current = None
+                reviews += 1
+            elif kind == "start":
                 if current is not None:
                     unclosed.append(current.line)
                 current = _OpenRun(run, number)
@@ -573,7 +623,7 @@ def walk(
             f"no line has the anchor hash {anchor}: the chain was rewritten or cut short",
             path=path,
         )
-    return ChainReport(number, runs, interrupted, tuple(unclosed), prev)
+    return ChainReport(number, runs, interrupted, tuple(unclosed), prev, reviews)
 
 
 def verify(
@@ -590,6 +640,24 @@ def find(path: Path, record_id: str, *, on_wait: Callable[[], None] | None = Non
 
     def visit(_number: int, line: dict[str, Any], raw: bytes) -> None:
         if line["type"] == "decision" and line.get("id") == record_id:
+            found.append(raw)
+
+    walk(path, visit, on_wait=on_wait)
+    return found
+
+
+def find_reviews(
+    path: Path, entry_id: str | None = None, *, on_wait: Callable[[], None] | None = None
+) -> list[bytes]:
+    """The review lines (of one list entry id, if given), as stored, oldest first; verified on
+    the way, as `find`."""
+    found: list[bytes] = []
+
+    def visit(_number: int, line: dict[str, Any], raw: bytes) -> None:
+        review = line.get("review")
+        if line["type"] == "review" and (
+            entry_id is None or (isinstance(review, dict) and review.get("entry_id") == entry_id)
+        ):
             found.append(raw)
 
     walk(path, visit, on_wait=on_wait)

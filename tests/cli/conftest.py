@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,3 +39,8 @@ def watch_list(tmp_path: Path) -> Path:
 
 def decisions(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def flat(stderr: str) -> str:
+    """A usage error's message as one line: click draws it in a box, wrapped to the width."""
+    return re.sub(r"[\s│]+", " ", stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Invoke, decisions
+from tests.cli.conftest import Invoke, decisions, flat
 
 NEAR = "id,consignee,destination_country\nR1,Banco Nacional de Kuba,DE\n"
 PARTY = "Banco Nacional de Kuba"
@@ -140,12 +140,95 @@ def test_an_unknown_entry_id_is_an_error_and_records_nothing(
     assert not store.exists()
 
 
-def test_review_needs_a_store(invoke: Invoke, watch_list: Path) -> None:
+def test_without_store_a_review_goes_to_the_default_store(
+    invoke: Invoke, watch_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUALSCREEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DUALSCREEN_STORE", raising=False)
     result = invoke(
         "review", "clear", "--party", PARTY, "--entry", "S1", "--reviewer", "ana",
         "--reason", "x", "--lists", str(watch_list),
     )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    listed = invoke("review", "list", "--format", "json")
+    assert [r["party"] for r in json.loads(listed.stdout)] == [PARTY]
+    assert (tmp_path / "data" / "cases.db").is_file()
+
+
+def test_review_list_on_a_missing_store_is_an_error_naming_it(invoke: Invoke, store: Path) -> None:
+    result = invoke("review", "list", "--store", str(store))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert f"{store}: no case store here" in result.stderr
+    assert not store.exists()
+
+
+def test_a_review_is_audited_and_the_file_still_verifies(
+    invoke: Invoke, watch_list: Path, store: Path, tmp_path: Path
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+    screened = invoke(
+        "screen", "--lists", str(watch_list), "-q", "-f", "jsonl", "--audit", str(audit),
+        input=NEAR,
+    )  # fmt: skip
+    assert screened.exit_code == 3, screened.stderr
+    review(invoke, watch_list, store, "clear", "--expires", "2027-06-30", "--audit", str(audit))
+    again = invoke(
+        "screen", "--lists", str(watch_list), "-q", "-f", "jsonl", "--audit", str(audit),
+        "--store", str(store), input=NEAR,
+    )  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    verified = invoke("audit", "verify", str(audit))
+    assert verified.exit_code == 0, verified.stderr
+    assert "2 run(s) (0 interrupted), 1 review(s)" in verified.stdout
+    shown = invoke("audit", "show", str(audit), "--reviews")
+    assert shown.exit_code == 0, shown.stderr
+    (line,) = decisions(shown.stdout)
+    assert (line["type"], line["seq"]) == ("review", 4)
+    assert {
+        k: line["review"][k] for k in ("verdict", "party", "entry_id", "reviewer", "expires")
+    } == {
+        "verdict": "cleared",
+        "party": PARTY,
+        "entry_id": "S1",
+        "reviewer": "ana",
+        "expires": "2027-06-30",
+    }
+    assert line["review"]["reason"] == "a German savings bank, registry checked"
+    assert line["review"]["entry_fingerprint"] == line["entry"]["fingerprint"]
+    assert (line["entry"]["list"], line["entry"]["name"]) == (
+        "test-sanctions",
+        "BANCO NACIONAL DE CUBA",
+    )
+    assert line["store"] == str(store)
+    assert decisions(invoke("audit", "show", str(audit), "--reviews", "--entry", "S1").stdout)
+    missing = invoke("audit", "show", str(audit), "--entry", "S9")
+    assert missing.exit_code == 1 and "no review recorded of entry 'S9'" in missing.stderr
+    assert invoke("audit", "show", str(audit)).exit_code == 2
+
+
+def test_a_review_the_audit_file_cannot_take_is_not_made(
+    invoke: Invoke, watch_list: Path, store: Path, tmp_path: Path
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+    audit.write_text("not an audit line\n", encoding="utf-8")
+    result = invoke(
+        "review", "clear", "--party", PARTY, "--entry", "S1", "--reviewer", "ana",
+        "--reason", "x", "--lists", str(watch_list), "--store", str(store), "--audit", str(audit),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "not a dualscreen audit line" in result.stderr
+    assert not store.exists()
+
+
+def test_review_refuses_a_store_that_is_the_audit_file(
+    invoke: Invoke, watch_list: Path, store: Path
+) -> None:
+    result = invoke(
+        "review", "confirm", "--party", PARTY, "--entry", "S1", "--reviewer", "ana",
+        "--reason", "x", "--lists", str(watch_list), "--store", str(store), "--audit", str(store),
+    )  # fmt: skip
     assert result.exit_code == 2
+    assert "is the audit file; the case store needs a file of its own" in flat(result.stderr)
 
 
 def test_review_list_shows_every_review(invoke: Invoke, watch_list: Path, store: Path) -> None:

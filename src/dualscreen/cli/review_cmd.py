@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,24 +13,28 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualscreen.audit import AuditError, AuditLog, review_record, utc_now
 from dualscreen.cli.common import ListFormatOption, ListsOption, check_list_format, err
+from dualscreen.cli.store_option import StoreOption, check_store_path
 from dualscreen.defaults import default_lists
 from dualscreen.errors import ListError
 from dualscreen.lists import load_lists
 from dualscreen.models import ListEntry, RestrictedList
 from dualscreen.review import Review, ReviewVerdict, entry_fingerprint
-from dualscreen.store import Store
+from dualscreen.store import Store, resolve_store
 
 app = typer.Typer(help="Clear or confirm party hits, kept in a case store.", no_args_is_help=True)
 
-StoreOption = Annotated[
-    Path,
+AuditOption = Annotated[
+    Path | None,
     typer.Option(
-        "--store",
-        envvar="DUALSCREEN_STORE",
-        help="The case store (a SQLite file; created if absent).",
-        dir_okay=False,
+        "--audit",
+        envvar="DUALSCREEN_AUDIT",
+        help="Append the review to this audit file, hash-chained with the screening runs "
+        "(see `audit`).",
         show_default=False,
+        dir_okay=False,
+        readable=False,  # checked when opened: exit 1 as a fault, not 2 as a usage error
     ),
 ]
 PartyOption = Annotated[
@@ -65,7 +70,7 @@ def clear(
     entry: EntryOption,
     reviewer: ReviewerOption,
     reason: ReasonOption,
-    store: StoreOption,
+    store: StoreOption = None,
     list_name: ListOption = None,
     expires: Annotated[
         dt.datetime | None,
@@ -78,6 +83,7 @@ def clear(
     ] = None,
     lists: ListsOption = None,
     list_format: ListFormatOption = None,
+    audit: AuditOption = None,
 ) -> None:
     """Record that PARTY is not list entry ENTRY: later screens show the hit as cleared and do
     not count it, until it expires or the entry's names or programs change."""
@@ -92,6 +98,7 @@ def clear(
         lists,
         list_format,
         expires.date() if expires else None,
+        audit,
     )
 
 
@@ -101,10 +108,11 @@ def confirm(
     entry: EntryOption,
     reviewer: ReviewerOption,
     reason: ReasonOption,
-    store: StoreOption,
+    store: StoreOption = None,
     list_name: ListOption = None,
     lists: ListsOption = None,
     list_format: ListFormatOption = None,
+    audit: AuditOption = None,
 ) -> None:
     """Record that PARTY is list entry ENTRY: later screens show the hit as confirmed; it counts."""
     _record(
@@ -118,18 +126,21 @@ def confirm(
         lists,
         list_format,
         None,
+        audit,
     )
 
 
 @app.command("list")
 def list_reviews(
-    store: StoreOption,
+    store: StoreOption = None,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table or json.")
     ] = ListFormat.TABLE,
 ) -> None:
     """Show every review in the store, oldest first."""
-    with Store(store) as opened:
+    path = resolve_store(store)
+    assert path is not None
+    with Store(path, create=False) as opened:
         reviews = opened.reviews()
     if output_format is ListFormat.JSON:
         typer.echo(json.dumps([_as_json(r) for r in reviews], indent=2, ensure_ascii=False))
@@ -159,13 +170,17 @@ def _record(
     entry_id: str,
     reviewer: str,
     reason: str,
-    store: Path,
+    store: Path | None,
     list_name: str | None,
     lists: list[Path] | None,
     list_format: str | None,
     expires: dt.date | None,
+    audit: Path | None,
 ) -> None:
     check_list_format(list_format)
+    path = resolve_store(store)
+    assert path is not None  # not opt-in: the default store when none is named
+    check_store_path(path, audit=audit)
     for option, value in (("--party", party), ("--reviewer", reviewer), ("--reason", reason)):
         if not value.strip():
             raise typer.BadParameter("must not be empty", param_hint=option)
@@ -182,14 +197,67 @@ def _record(
         list=list_name,
         expires=expires,
     )
-    with Store(store) as opened:
-        saved = opened.add_review(review)
+    # The audit file is opened (locked, checked) first: a review it cannot take is not made.
+    log = AuditLog(audit, on_wait=_waiting).open() if audit is not None else None
+    try:
+        with Store(path) as opened:
+            saved = opened.add_review(review)
+        audited = ""
+        if log is not None:
+            try:
+                log.append(
+                    review_record(
+                        run=uuid.uuid4().hex,
+                        ts=utc_now(),
+                        review=_as_json(saved),
+                        entry=_entry_json(loaded, entry, list_name),
+                        store=str(path),
+                    )
+                )
+                log.close()
+            except AuditError as exc:
+                raise AuditError(
+                    f"review {saved.id} was stored but could not be audited: {exc.message}",
+                    path=exc.path,
+                ) from exc
+            audited = f"; audit {log.path} line {log.seq} sha256:{log.head}"
+    finally:
+        if log is not None:
+            log.close(sync=False)
     until = f", until {expires.isoformat()}" if expires else ""
     err.print(
         f"review {saved.id}: {verdict.value} {party!r} against {list_name or 'any list'} entry "
-        f"{entry_id} ({entry.name}){until}",
+        f"{entry_id} ({entry.name}){until}{audited}",
         soft_wrap=True,
     )
+
+
+def _waiting() -> None:
+    err.print("waiting for a screening run to finish writing the audit file...")
+
+
+def _entry_json(
+    lists: list[RestrictedList], entry: ListEntry, list_name: str | None
+) -> dict[str, object]:
+    """The entry as reviewed, for the audit: which list and version it was read from."""
+    source = next(
+        (
+            lst.info
+            for lst in lists
+            if list_name in (None, lst.info.name) and any(e is entry for e in lst.entries)
+        ),
+        None,
+    )
+    return {
+        "list": source.name if source else list_name,
+        "list_version": source.version if source else None,
+        "list_sha256": source.sha256 if source else None,
+        "entry_id": entry.entry_id,
+        "name": entry.name,
+        "aliases": list(entry.aliases),
+        "programs": list(entry.programs),
+        "fingerprint": entry_fingerprint(entry),
+    }
 
 
 def find_entry(lists: list[RestrictedList], entry_id: str, list_name: str | None) -> ListEntry:

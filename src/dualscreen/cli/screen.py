@@ -32,6 +32,7 @@ from dualscreen.cli.common import (
     err,
 )
 from dualscreen.cli.diagnostics import InputDiagnostics
+from dualscreen.cli.store_option import check_store_path
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.errors import InputError
 from dualscreen.models import SHIPMENT_FIELDS, Action, Decision, Verdict
@@ -40,7 +41,7 @@ from dualscreen.output.atomic import atomic_output
 from dualscreen.pins import check_pins, load_pins
 from dualscreen.records import InputFormat, RawRecord, canonical_name, read_source
 from dualscreen.screening import Screener
-from dualscreen.store import Store
+from dualscreen.store import Store, resolve_store
 
 P = ParamSpec("P")
 
@@ -327,6 +328,9 @@ def screen(
             raise InputError("no such input file", path=source)
     if audit is not None:
         _check_audit_path(audit, output, sources)
+    store = resolve_store(store, opt_in=True)  # opt-in: None unless --store or DUALSCREEN_STORE
+    if store is not None:
+        check_store_path(store, inputs=sources, output=output, audit=audit)
     fmt = _output_format(output_format, output)
     if fmt.binary and output is None:
         err.print(f"usage error: {fmt} output is a binary file; name it with -o FILE.{fmt}")

@@ -30,13 +30,13 @@ def _label(reason: Mapping[str, Any]) -> str:
 
 
 def change_lines(rescreened: Rescreened) -> list[str]:
-    """One line per change: `+` a reason added, `-` one removed, `~` one whose action or
-    review changed; each with its explanation (the new one for `+` and `~`)."""
+    """One line per change, each with its explanation (the new one for a changed reason).
+    Words, not `+`/`-`: a spreadsheet takes a cell starting with those for a formula."""
     changes = rescreened.changes
-    lines = [f"+ {_label(r)}: {r.get('explanation', '')}" for r in changes.added]
-    lines += [f"- {_label(r)}: {r.get('explanation', '')}" for r in changes.removed]
+    lines = [f"added {_label(r)}: {r.get('explanation', '')}" for r in changes.added]
+    lines += [f"removed {_label(r)}: {r.get('explanation', '')}" for r in changes.removed]
     lines += [
-        f"~ {_label(c.before)} -> {_label(c.after)}: {c.after.get('explanation', '')}"
+        f"changed {_label(c.before)} -> {_label(c.after)}: {c.after.get('explanation', '')}"
         for c in changes.changed
     ]
     return lines
