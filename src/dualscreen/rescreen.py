@@ -99,6 +99,7 @@ class Rescreened(Decision):
     previous_screened_on: dt.date
     changes: Changes
     rejudged: bool = True  # False: stored before records were kept; flagged, not judged
+    stored_row: int = 0  # the store's row judged again: where the record was read, for the audit
 
     @property
     def changed(self) -> bool:
@@ -165,6 +166,7 @@ def not_rejudged(stored: StoredScreening) -> Rescreened:
         # What was removed is unknown: the stored reasons are not claimed to be gone.
         changes=Changes(added=(reason.model_dump(mode="json", exclude_none=True),)),
         rejudged=False,
+        stored_row=stored.row,
     )
 
 
@@ -202,4 +204,5 @@ def judged(stored: StoredScreening, decision: Decision) -> Rescreened:
         previous_decision=stored.decision,
         previous_screened_on=stored.screened_on,
         changes=compare(stored.reasons, decision.to_json_dict()["reasons"]),
+        stored_row=stored.row,
     )

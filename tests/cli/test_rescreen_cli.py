@@ -345,3 +345,60 @@ def test_rescreen_refuses_a_store_that_is_its_output(
     result = invoke("rescreen", "--lists", str(watch_list), "--store", str(store), "-o", str(store))
     assert result.exit_code == 2
     assert store.read_bytes() == before
+
+
+def test_with_audit_every_decision_is_audited_and_the_file_verifies(
+    invoke: Invoke, watch_list: Path, store: Path, tmp_path: Path
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+    screen(invoke, watch_list, store, SHIPMENTS, "--audit", str(audit))
+    add_entry(watch_list)
+    code, changed = rescreen(invoke, watch_list, store, "--audit", str(audit))
+    assert (code, [d["id"] for d in changed]) == (4, ["R2"])
+    verified = invoke("audit", "verify", str(audit))
+    assert verified.exit_code == 0, verified.stderr
+    assert "2 run(s) (0 interrupted)" in verified.stdout
+    lines = decisions(audit.read_text(encoding="utf-8"))
+    start, *judged, end = lines[6:]
+    assert start["type"] == "start" and start["args"]["store"] == str(store)
+    assert [(d["id"], d["decision"], d["source"]) for d in judged] == [
+        ("R1", "flag", "store"),
+        ("R2", "block", "store"),
+        ("R3", "pass", "store"),
+        ("R4", "pass", "store"),
+    ]
+    assert (end["type"], end["records"], end["exit_code"]) == ("end", 4, 4)
+
+
+def test_a_rescreen_that_fails_before_delivering_records_nothing_in_the_store(
+    invoke: Invoke,
+    watch_list: Path,
+    store: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dualscreen.cli.rescreen_cmd as command
+    from dualscreen.output.changes import changes_writer_for
+
+    screen(invoke, watch_list, store)
+    add_entry(watch_list)
+
+    def failing(*args: object) -> object:
+        writer = changes_writer_for(*args)  # type: ignore[arg-type]
+
+        def close() -> None:
+            raise OSError(28, "No space left on device")
+
+        writer.close = close  # type: ignore[method-assign]
+        return writer
+
+    monkeypatch.setattr(command, "changes_writer_for", failing)
+    out = tmp_path / "changes.csv"
+    result = invoke("rescreen", "--lists", str(watch_list), "--store", str(store), "-o", str(out))
+    assert result.exit_code == 1
+    assert not out.exists()
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT count(*) FROM screenings").fetchone() == (4,)
+    monkeypatch.undo()
+    # So the change is still reported by the next run that succeeds.
+    assert [d["id"] for d in rescreen(invoke, watch_list, store)[1]] == ["R2"]

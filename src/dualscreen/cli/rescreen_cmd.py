@@ -12,6 +12,7 @@ from typing import IO, Annotated, Any
 
 import typer
 
+from dualscreen.audit import AuditRun, InputDigest
 from dualscreen.cli.common import (
     EXIT_USAGE,
     ListFormatOption,
@@ -21,7 +22,15 @@ from dualscreen.cli.common import (
     check_list_format,
     err,
 )
-from dualscreen.cli.screen import _output_format, _stops_on_signals, warn_stale
+from dualscreen.cli.screen import (
+    _check_audit_path,
+    _close_interrupted,
+    _output_format,
+    _SignalsDeferred,
+    _start_audit,
+    _stops_on_signals,
+    warn_stale,
+)
 from dualscreen.cli.store_option import StoreOption, check_store_path
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.models import Verdict
@@ -83,6 +92,18 @@ def rescreen(
         typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    audit: Annotated[
+        Path | None,
+        typer.Option(
+            "--audit",
+            envvar="DUALSCREEN_AUDIT",
+            help="Append the run and every decision made (changed or not) to FILE, "
+            "hash-chained, as `screen --audit` does.",
+            show_default=False,
+            dir_okay=False,
+            readable=False,  # checked when opened: exit 1 as a fault, not 2 as a usage error
+        ),
+    ] = None,
 ) -> None:
     """Judge the records in the case store again, against the current lists, rules and
     reviews, and print only those whose decision changed: each with `previous_decision` and
@@ -93,7 +114,9 @@ def rescreen(
     check_list_format(list_format)
     path = resolve_store(store)
     assert path is not None  # not opt-in: the default store when none is named
-    check_store_path(path, output=output)
+    check_store_path(path, output=output, audit=audit)
+    if audit is not None:
+        _check_audit_path(audit, output, [])
     fmt = _output_format(output_format, output)
     if fmt.binary and output is None:
         err.print(f"usage error: {fmt} output is a binary file; name it with -o FILE.{fmt}")
@@ -115,19 +138,37 @@ def rescreen(
         atomic_output(output, binary=fmt.binary) if output else contextlib.nullcontext(sys.stdout)
     )
     stored = case_store.screenings(latest=True, first_since=since.date() if since else None)
-    with case_store.deferred(), sink as stream:
-        writer = changes_writer_for(fmt, stream)
-        for result in rescreen_records(screener, stored, today):
-            considered += 1
-            not_judged += not result.rejudged
-            if result.changed:
-                writer.write(result)
-                changed[result.decision] += 1
-        writer.close()
-    worst = max(changed, key=lambda v: v.exit_code, default=Verdict.PASS)
+    inputs = [InputDigest(f"case store {path}", None, None)]
+    trail: AuditRun | None = None
+    try:
+        if audit is not None:
+            trail = _start_audit(ctx, audit, screener, inputs, today, quiet)
+        # Written in this order: the audit, then the output, then the store. The store last:
+        # a run that fails before its changes are delivered leaves the store as it was, so
+        # the next run reports them again rather than never.
+        with case_store.deferred(), _SignalsDeferred() as deferred, sink as stream:
+            writer = changes_writer_for(fmt, stream)
+            for result in rescreen_records(screener, stored, today):
+                if trail is not None:
+                    trail.decision(result, "store", result.stored_row)
+                considered += 1
+                not_judged += not result.rejudged
+                if result.changed:
+                    writer.write(result)
+                    changed[result.decision] += 1
+            writer.close()
+            worst = max(changed, key=lambda v: v.exit_code, default=Verdict.PASS)
+            code = 0 if exit_zero else worst.exit_code
+            deferred.hold()  # until the output file is renamed into place
+            if trail is not None:
+                trail.finish(exit_code=code, inputs=inputs)
+    except BaseException as exc:
+        if trail is not None and not trail.closed:
+            _close_interrupted(trail, exc, inputs)
+        raise
     if not quiet or considered == 0:
         _summary(path, since, considered, not_judged, changed, time.perf_counter() - started)
-    raise typer.Exit(0 if exit_zero else worst.exit_code)
+    raise typer.Exit(code)
 
 
 def _summary(
