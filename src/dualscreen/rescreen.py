@@ -123,7 +123,7 @@ def raw_record(stored: StoredScreening) -> RawRecord:
     """The stored record as a record to screen. Input problems found when the record was first
     read (a ragged row, say) are not in the stored fields: they come back as the record's
     problem, so that a record flagged for its input is never passed on re-screening."""
-    assert stored.record is not None
+    assert isinstance(stored.record, dict)
     fields = sorted(
         {str(r.get("field") or "record") for r in stored.reasons if _is_input_problem(r)}
     )
@@ -181,17 +181,22 @@ def rescreen(
     def records() -> Iterator[RawRecord]:
         for stored in screenings:
             kept.append(stored)
-            if stored.record is not None:
+            if judgeable(stored):
                 yield raw_record(stored)
 
     # The screener reads ahead in batches; `kept` holds the screenings read so far, in order.
     decisions = screener.screen(records(), on=on)
     for decision in decisions:
-        while kept[0].record is None:
+        while not judgeable(kept[0]):
             yield not_rejudged(kept.popleft())
         yield judged(kept.popleft(), decision)
     for stored in kept:  # after the last record the screener saw: only unjudgeable ones
         yield not_rejudged(stored)
+
+
+def judgeable(stored: StoredScreening) -> bool:
+    """A record is stored with the screening (schema 2 on), as the object it was read as."""
+    return isinstance(stored.record, dict)
 
 
 def judged(stored: StoredScreening, decision: Decision) -> Rescreened:

@@ -168,6 +168,12 @@ def rescreen(
         raise
     if not quiet or considered == 0:
         _summary(path, since, considered, not_judged, changed, time.perf_counter() - started)
+    if not quiet and considered:
+        for lst in screener.lists:  # what the records were judged against, for the cron log
+            i = lst.info
+            err.print(f"  list  {i.name} {i.version} sha256:{i.sha256[:16]}", soft_wrap=True)
+        for rules_path, version, sha in screener.rules.files:
+            err.print(f"  rules {rules_path} {version} sha256:{sha[:16]}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -192,6 +198,7 @@ def _summary(
     err.print(
         f"re-screened {considered} stored record(s){window} in {elapsed:.2f} s: "
         f"{changed.total()} changed (now pass {changed[Verdict.PASS]}, "
-        f"flag {changed[Verdict.FLAG]}, block {changed[Verdict.BLOCK]}){unjudged}",
+        f"flag {changed[Verdict.FLAG]}, block {changed[Verdict.BLOCK]}){unjudged}; "
+        f"the new decisions are recorded in {path}",
         soft_wrap=True,
     )
