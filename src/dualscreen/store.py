@@ -250,7 +250,8 @@ class Store:
         error, all in one transaction; otherwise none do. `rescreen` commits its new
         screenings after the changes are delivered: a run that fails half-way must not make
         tomorrow's run take today's undelivered changes as already reported. They wait in a
-        temporary table (on disk, not in memory, and locking no other run out)."""
+        temporary table (SQLite's temporary file, not Python's memory), which locks no other
+        run out."""
         self.flush()
         try:
             self.conn.execute("DROP TABLE IF EXISTS temp.pending_screenings")
