@@ -288,3 +288,22 @@ def test_atomic_output_through_a_symlink_replaces_the_target_and_keeps_the_link(
         stream.write("new\n")
     assert link.is_symlink()
     assert real.read_text() == "new\n"
+
+
+def test_a_fifo_is_written_through_not_replaced_by_a_file(tmp_path: Path) -> None:
+    """`-o /dev/null` once replaced the device with a regular file (as root): a device or a
+    pipe is written straight through. A FIFO stands in for the device here."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    with atomic_output(fifo) as stream:
+        stream.write("decisions\n")
+    reader.join(timeout=10)
+    assert received == ["decisions\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left
