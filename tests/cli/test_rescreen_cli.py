@@ -402,3 +402,20 @@ def test_a_rescreen_that_fails_before_delivering_records_nothing_in_the_store(
     monkeypatch.undo()
     # So the change is still reported by the next run that succeeds.
     assert [d["id"] for d in rescreen(invoke, watch_list, store)[1]] == ["R2"]
+
+
+def test_records_screened_against_a_list_not_loaded_now_are_warned_about(
+    invoke: Invoke, watch_list: Path, store: Path, tmp_path: Path
+) -> None:
+    screen(invoke, watch_list, store)
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "name: other-list\nversion: '2026-11-01'\ncategory: sanctions\nentries:\n"
+        "  - {id: O1, name: NOBODY AT ALL}\n",
+        encoding="utf-8",
+    )
+    result = invoke("rescreen", "--lists", str(other), "--store", str(store), "-f", "jsonl", "-q")
+    assert result.exit_code == 0  # R1's hit is gone: flag -> pass
+    assert [d["id"] for d in decisions(result.stdout)] == ["R1"]
+    assert "test-sanctions (4 record(s))" in flat(result.stderr)
+    assert "hits on those lists show as removed" in flat(result.stderr)

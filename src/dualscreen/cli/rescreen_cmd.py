@@ -6,11 +6,13 @@ import contextlib
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
+from rich.text import Text
 
 from dualscreen.audit import AuditRun, InputDigest
 from dualscreen.cli.common import (
@@ -39,7 +41,7 @@ from dualscreen.output.atomic import atomic_output
 from dualscreen.output.changes import changes_writer_for
 from dualscreen.rescreen import rescreen as rescreen_records
 from dualscreen.screening import Screener
-from dualscreen.store import Store, resolve_store
+from dualscreen.store import Store, StoredScreening, resolve_store
 
 
 @_stops_on_signals
@@ -137,7 +139,12 @@ def rescreen(
     sink: contextlib.AbstractContextManager[IO[Any]] = (
         atomic_output(output, binary=fmt.binary) if output else contextlib.nullcontext(sys.stdout)
     )
-    stored = case_store.screenings(latest=True, first_since=since.date() if since else None)
+    unloaded: Counter[str] = Counter()
+    stored = _noting_unloaded_lists(
+        case_store.screenings(latest=True, first_since=since.date() if since else None),
+        {lst.info.name for lst in screener.lists},
+        unloaded,
+    )
     inputs = [InputDigest(f"case store {path}", None, None)]
     trail: AuditRun | None = None
     try:
@@ -166,6 +173,16 @@ def rescreen(
         if trail is not None and not trail.closed:
             _close_interrupted(trail, exc, inputs)
         raise
+    if unloaded:  # even with -q: a cron job run without its --lists must not pass unnoticed
+        names = ", ".join(f"{name} ({n} record(s))" for name, n in sorted(unloaded.items()))
+        err.print(
+            Text.assemble(
+                ("warning: ", "bold yellow"),
+                f"records were last screened against list(s) not loaded now: {names}; their "
+                "hits on those lists show as removed. Pass the same --lists as `screen`.",
+            ),
+            soft_wrap=True,
+        )
     if not quiet or considered == 0:
         _summary(path, since, considered, not_judged, changed, time.perf_counter() - started)
     if not quiet and considered:
@@ -175,6 +192,16 @@ def rescreen(
         for rules_path, version, sha in screener.rules.files:
             err.print(f"  rules {rules_path} {version} sha256:{sha[:16]}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _noting_unloaded_lists(
+    screenings: Iterator[StoredScreening], loaded: set[str], unloaded: Counter[str]
+) -> Iterator[StoredScreening]:
+    """The screenings, counting on the way those made against a list not loaded now."""
+    for stored in screenings:
+        for name in {str(info.get("name")) for info in stored.lists} - loaded:
+            unloaded[name] += 1
+        yield stored
 
 
 def _summary(
