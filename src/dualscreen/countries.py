@@ -32,3 +32,103 @@ def clean_country(value: str) -> str | None:
     if m and m.group(1) in ISO_ALPHA2:
         return code
     return None
+
+
+COUNTRY_NAMES: dict[str, str] = {
+    "afghanistan": "AF",
+    "albania": "AL",
+    "algeria": "DZ",
+    "bangladesh": "BD",
+    "belgium": "BE",
+    "bosnia and herzegovina": "BA",
+    "british virgin islands": "VG",
+    "burma": "MM",
+    "central african republic": "CF",
+    "chad": "TD",
+    "china": "CN",
+    "prc": "CN",
+    "china, hong kong special administrative region": "HK",
+    "hong kong": "HK",
+    "comoros": "KM",
+    "congo": "CG",
+    "cuba": "CU",
+    "democratic people's republic of korea": "KP",
+    "north korea": "KP",
+    "korea, north": "KP",
+    "democratic republic of the congo": "CD",
+    "egypt": "EG",
+    "eritrea": "ER",
+    "ethiopia": "ET",
+    "france": "FR",
+    "georgia": "GE",
+    "germany": "DE",
+    "guinea-bissau": "GW",
+    "haiti": "HT",
+    "india": "IN",
+    "indonesia": "ID",
+    "iran": "IR",
+    "iran (islamic republic of)": "IR",
+    "iraq": "IQ",
+    "jordan": "JO",
+    "kenya": "KE",
+    "kuwait": "KW",
+    "lebanon": "LB",
+    "libya": "LY",
+    "liechtenstein": "LI",
+    "malaysia": "MY",
+    "mali": "ML",
+    "marshall islands": "MH",
+    "mauritania": "MR",
+    "morocco": "MA",
+    "myanmar": "MM",
+    "netherlands": "NL",
+    "niger": "NE",
+    "nigeria": "NG",
+    "norway": "NO",
+    "pakistan": "PK",
+    "panama": "PA",
+    "philippines": "PH",
+    "qatar": "QA",
+    "russia": "RU",
+    "russian federation": "RU",
+    "rwanda": "RW",
+    "saudi arabia": "SA",
+    "senegal": "SN",
+    "singapore": "SG",
+    "somalia": "SO",
+    "south sudan": "SS",
+    "state of palestine": "PS",
+    "sudan": "SD",
+    "sweden": "SE",
+    "switzerland": "CH",
+    "syria": "SY",
+    "syrian arab republic": "SY",
+    "tajikistan": "TJ",
+    "trinidad and tobago": "TT",
+    "tunisia": "TN",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "uganda": "UG",
+    "united arab emirates": "AE",
+    "united kingdom": "GB",
+    "united kingdom of great britain and northern ireland": "GB",
+    "united republic of tanzania": "TZ",
+    "united states": "US",
+    "united states of america": "US",
+    "uzbekistan": "UZ",
+    "venezuela": "VE",
+    "yemen": "YE",
+}
+"""English country names as the UN, OFAC and EU lists write them in addresses and
+nationalities, for comparing a listed party's country with a record's. Names not here stay
+unknown: a country that cannot be compared is left out, never guessed."""
+
+
+def country_code(value: str) -> str | None:
+    """The alpha-2 code a list's country field or an address's last part stands for: a code
+    (subdivisions give their country) or a name in COUNTRY_NAMES; None when unknown."""
+    text = value.strip()
+    code = clean_country(text)
+    if code is not None:
+        return code.split("-", 1)[0]
+    return COUNTRY_NAMES.get(text.casefold())

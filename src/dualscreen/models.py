@@ -178,6 +178,57 @@ class ReviewNote(BaseModel):
     why: str | None = None  # lapsed: why the clearance no longer holds
 
 
+class TokenMatch(StrEnum):
+    """How a query word lined up with a listed word, weakest evidence last."""
+
+    EXACT = "exact"  # the same word after folding case, accents and script
+    JOINED = "joined"  # one word written as two ("Abdulrahman" / "Abdul Rahman")
+    TRANSLITERATION = "transliteration"  # the same consonants spelt another way (Sergey/Sergei)
+    TYPO = "typo"  # a close spelling: a letter added, dropped, changed or swapped
+    INITIAL = "initial"  # a lone letter for a word it begins ("V." for Vladimir)
+
+
+class AlignedToken(BaseModel):
+    """One query word and the listed word(s) it stands for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    query: str
+    listed: str
+    how: TokenMatch
+    similarity: float  # 1.0 for an exact word, the edit similarity of a typo, 0.5 an initial
+
+
+class CountryCheck(BaseModel):
+    """The record's country for the party against the countries the list gives the entry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record: str  # ISO 3166-1 alpha-2, from the record field named in `source`
+    source: str  # origin_country for the exporter, destination_country for consignee, end user
+    listed: tuple[str, ...]  # the entry's countries, as alpha-2 codes
+    agrees: bool
+    adjustment: float  # what it added to (or took from) the confidence; never to the score
+
+
+class MatchDetail(BaseModel):
+    """Why a party name matched a listed name, as data: the words that lined up, the words
+    left over on either side, what normalisation set aside, and what moved the confidence.
+    Computed for the hits that become reasons only, never for every candidate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str  # exact, fuzzy or subset: how the score was reached
+    entity_type: EntityType  # whose rules the confidence followed: persons are order-free
+    aligned: tuple[AlignedToken, ...] = ()
+    query_only: tuple[str, ...] = ()  # query words with no listed counterpart
+    listed_only: tuple[str, ...] = ()  # listed words the query lacks (a missing middle name)
+    normalised: tuple[str, ...] = ()  # what was folded or set aside, one phrase each
+    name_confidence: float  # the confidence on the names alone, before the country check
+    country: CountryCheck | None = None
+    summary: str  # all of the above on one line, as the explanation shows it
+
+
 class Reason(BaseModel):
     """One finding on a record. Party reasons name the list entry, field, matched text and score."""
 
@@ -201,6 +252,13 @@ class Reason(BaseModel):
     stage: str | None = None
     line: int | None = None  # input reasons: where in the source the problem is
     review: ReviewNote | None = None  # set only when screening with a case store
+    confidence: float | None = None
+    """Party reasons: how likely the hit is the listed party, in [0, 1), for ranking a review
+    queue. `score` says whether the names are the same (1.0: equal after normalisation) and is
+    what the rules' thresholds act on; `confidence` weighs how much those names identify
+    (rare, long names above common short ones, words left over below), the entity type and
+    the countries. It never changes an action."""
+    match: MatchDetail | None = None  # party reasons: why the names matched (MatchDetail)
 
     @property
     def cleared(self) -> bool:

@@ -28,9 +28,10 @@ from dualscreen.matching.candidates import counted_grams, gram_slack, key_grams
 from dualscreen.matching.matcher import (
     COMMON_TOKEN_POSTINGS,
     SUBSET_MAX_EXTRA_TOKENS,
-    SUBSET_MIN_SHARED_CHARS,
     _aligned_ratio,
+    _carries,
 )
+from dualscreen.matching.scoring import numbers_agree
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 from dualscreen.rules import load_rules
 
@@ -85,7 +86,8 @@ class FullScan(NameMatcher):
                 count >= 2
                 and 0 < longer.total() - shorter.total() <= SUBSET_MAX_EXTRA_TOKENS
                 and not shorter - longer
-                and sum(len(t) * n for t, n in shorter.items()) >= SUBSET_MIN_SHARED_CHARS
+                and _carries(shorter)
+                and numbers_agree(key, self._keys[index])
             ):
                 found.append(index)
         return sorted(found)

@@ -17,7 +17,9 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from dualscreen.matching.candidates import CandidateIndex, GramPostings
+from dualscreen.matching.explain import HitExplainer
 from dualscreen.matching.normalize import match_key, reorder_listed
+from dualscreen.matching.scoring import GENERIC_WORDS, TokenWeights, numbers_agree
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 
 SUBSET_WEIGHT = 0.92
@@ -26,8 +28,9 @@ flag under the default rules, never enough to block on its own."""
 
 SUBSET_MAX_EXTRA_TOKENS = 2
 SUBSET_MIN_SHARED_CHARS = 8
-"""The shared part of a subset match must be at least two tokens and this many letters, so a
-lone surname or a generic word ("BANK") never carries a match."""
+"""The shared part of a subset match must be at least two tokens and this many letters, one of
+them not generic (scoring.GENERIC_WORDS), so a lone surname or generic words ("BANK",
+"INDUSTRIES GROUP") never carry a match."""
 
 SINGLE_TOKEN_WEAK_SCORE = 0.9
 """One-word aliases and vessel names are often nicknames, acronyms or plain words ("MARTIN",
@@ -129,6 +132,8 @@ class NameMatcher:
         self._candidates = CandidateIndex(
             self._keys, index.grams, index.postings, COMMON_TOKEN_POSTINGS
         )
+        self.explainer = HitExplainer(TokenWeights(index.postings, len(index.keys)))
+        """Explains and ranks the hits that become reasons (explain.py), by word rarity here."""
         # Hits by normalised key and by the name as given (which saves normalising it again
         # for each rule that screens the same field).
         self._by_key: dict[tuple[str, float], tuple[NameHit, ...]] = {}
@@ -230,6 +235,8 @@ class NameMatcher:
                     continue  # one word against several is never a typo
                 if other_single and len(self._keys[index]) < SINGLE_TOKEN_MIN_FUZZY_LENGTH:
                     continue
+                if not numbers_agree(key, self._keys[index]):
+                    continue  # "2904978 CANADA" is not "2904977 CANADA", however close
                 consider(index, round(ratio / 100, 4), MatchMethod.FUZZY)
 
         if cutoff <= SUBSET_WEIGHT and not single:
@@ -294,10 +301,7 @@ class NameMatcher:
                 continue
             other = Counter(listed)
             shorter, longer = (query, other) if query.total() <= other.total() else (other, query)
-            if (
-                not shorter - longer
-                and sum(len(t) * n for t, n in shorter.items()) >= SUBSET_MIN_SHARED_CHARS
-            ):
+            if not shorter - longer and _carries(shorter) and numbers_agree(key, self._keys[index]):
                 found.append(index)
         return found
 
@@ -310,3 +314,13 @@ def _aligned_ratio(query: str, listed: str) -> float:
     rest_q = " ".join(sorted((q - n).elements()))
     rest_n = " ".join(sorted((n - q).elements()))
     return fuzz.ratio(f"{shared} {rest_q}".strip(), f"{shared} {rest_n}".strip())
+
+
+def _carries(shared: Counter[str]) -> bool:
+    """A shared part that can carry a subset match: two words or more, enough letters, and at
+    least one word that is not generic ("INDUSTRIES GROUP" alone is no one's name)."""
+    return (
+        shared.total() >= 2
+        and sum(len(t) * n for t, n in shared.items()) >= SUBSET_MIN_SHARED_CHARS
+        and any(t not in GENERIC_WORDS for t in shared)
+    )

@@ -85,6 +85,10 @@ def _party_reasons(
         in_region(shipment.destination_country, d) for d in rule.destinations
     ):
         return reasons
+    countries = {
+        "origin_country": shipment.origin_country,
+        "destination_country": shipment.destination_country,
+    }
     for field in rule.fields:
         value = getattr(shipment, field)
         if not value:
@@ -107,6 +111,7 @@ def _party_reasons(
             if entry.end_date is not None and entry.end_date < on:
                 note = f"the listing's order expired on {entry.end_date.isoformat()}; verify"
                 action = min(action, Action.FLAG, key=lambda a: a.severity)
+            confidence, detail = matcher.explainer.explain(field, value, hit, countries)
             fields = {
                 "field": field,
                 "value": value,
@@ -117,6 +122,8 @@ def _party_reasons(
                 "matched_name": hit.matched_name,
                 "score": hit.score,
                 "programs": entry.programs,
+                "confidence": confidence,
+                "match": detail,
             }
             reasons.append(
                 _reason(
@@ -125,13 +132,15 @@ def _party_reasons(
                     shipment,
                     action,
                     fields,
-                    **fields,
+                    **{**fields, "match": detail.summary},
                     method=hit.method.value,
                     entry_type=entry.type.value,
                     license_requirement=entry.license_requirement,
                     note=note,
                 )
             )
+    # The likeliest match first: the final sort by action keeps this order within an action.
+    reasons.sort(key=lambda r: -(r.confidence or 0.0))
     return reasons
 
 

@@ -94,6 +94,8 @@ class PartyRule(RuleBase):
             "entry_id",
             "matched_name",
             "score",
+            "confidence",
+            "match",
             "method",
             "programs",
             "entry_type",
