@@ -306,3 +306,24 @@ def test_input_diagnostics_stop_after_fifty_lines_and_say_how_many_more(
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 51
     assert warnings[-1] == "warning: 10 more record(s) with input problems (see their reasons)"
+
+
+def test_jsonl_party_reasons_carry_confidence_and_the_match_detail(
+    invoke: Invoke, watch_list: Path
+) -> None:
+    record = '{"id": "c1", "consignee": "Moa Nickel", "destination_country": "CU"}'
+    result = invoke("screen", "--lists", str(watch_list), "--format", "jsonl", "-q", input=record)
+    (decision,) = decisions(result.stdout)
+    (party,) = [r for r in decision["reasons"] if r["kind"] == "party"]
+    assert party["score"] == 1.0 and party["action"] == "block"
+    assert 0 < party["confidence"] < 1
+    match = party["match"]
+    assert match["method"] == "exact" and match["entity_type"] == "organization"
+    assert [(a["query"], a["listed"], a["how"]) for a in match["aligned"]] == [
+        ("moa", "moa", "exact"),
+        ("nickel", "nickel", "exact"),
+    ]
+    assert match["query_only"] == [] and match["listed_only"] == []
+    assert match["normalised"] == ['legal form "sa" set aside (listed)']
+    assert "country" not in match  # the watch list gives no country
+    assert match["summary"] in party["explanation"]

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from dualscreen.matching.candidates import CandidateIndex, GramPostings
 from dualscreen.matching.explain import HitExplainer
 from dualscreen.matching.normalize import match_key, reorder_listed
-from dualscreen.matching.scoring import GENERIC_WORDS, TokenWeights, numbers_agree
+from dualscreen.matching.scoring import GENERIC_WORDS, TokenWeights, identifying, numbers_agree
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 
 SUBSET_WEIGHT = 0.92
@@ -226,7 +226,8 @@ class NameMatcher:
             score = self._single_token_exact_score(index) if single else 1.0
             consider(index, score, MatchMethod.EXACT)
 
-        if self._fuzzy_applies(key):
+        # Generic words and legal forms alone ("INTERNATIONAL TRADING GROUP") match only exactly.
+        if self._fuzzy_applies(key) and identifying(key):
             if candidates is None:
                 candidates = self._candidates.fuzzy(key, cutoff)
             for index, ratio in self._fuzzy(key, cutoff, candidates):
@@ -235,7 +236,7 @@ class NameMatcher:
                     continue  # one word against several is never a typo
                 if other_single and len(self._keys[index]) < SINGLE_TOKEN_MIN_FUZZY_LENGTH:
                     continue
-                if not numbers_agree(key, self._keys[index]):
+                if not numbers_agree(key, self._keys[index]) or not identifying(self._keys[index]):
                     continue  # "2904978 CANADA" is not "2904977 CANADA", however close
                 consider(index, round(ratio / 100, 4), MatchMethod.FUZZY)
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
+from dualscreen.matching.normalize import LEGAL_FORMS
 from dualscreen.models import EntityType, TokenMatch
 
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -74,9 +76,10 @@ def numbers_agree(query_key: str, listed_key: str) -> bool:
     return sorted(_NUMBER.findall(query_key)) == sorted(_NUMBER.findall(listed_key))
 
 
-def distinctive(tokens: Sequence[str]) -> list[str]:
-    """The words left once generic words are set aside."""
-    return [t for t in tokens if t not in GENERIC_WORDS]
+def identifying(key: str) -> bool:
+    """Whether a key has a word that is neither generic nor a legal form: one that can carry
+    a match that is not exact."""
+    return any(t not in GENERIC_WORDS and t not in LEGAL_FORMS for t in key.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,7 @@ def skeleton(token: str) -> str:
     for digraph, letter in _SKELETON_DIGRAPHS:
         word = word.replace(digraph, letter)
     word = word.translate(_SKELETON_LETTERS)
-    head, rest = word[:1], re.sub(r"[aeiou]", "", word[1:])
+    head, rest = re.sub(r"[aeiou]", "a", word[:1]), re.sub(r"[aeiou]", "", word[1:])
     out = head
     for ch in rest:
         if ch != out[-1:]:
@@ -118,6 +121,13 @@ def skeleton(token: str) -> str:
 
 def _undoubled(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", token)
+
+
+def _only_replaced(a: str, b: str) -> bool:
+    """Letters changed for others (Sergey/Sergei), none added or dropped but doubled ones: a
+    spelling from another script. A letter dropped or added is a typo ("nacionl")."""
+    a, b = _undoubled(a), _undoubled(b)
+    return all(op.tag == "replace" for op in Levenshtein.editops(a, b))
 
 
 def pair_tokens(query: str, listed: str) -> TokenPair | None:
@@ -134,7 +144,7 @@ def pair_tokens(query: str, listed: str) -> TokenPair | None:
     ratio = fuzz.ratio(query, listed) / 100
     if _undoubled(query) == _undoubled(listed):  # "metalic" for "metallic": a slip, not a script
         return TokenPair(query, listed, TokenMatch.TYPO, round(ratio, 4))
-    if len(short) >= 3 and skeleton(query) == skeleton(listed):
+    if len(short) >= 3 and skeleton(query) == skeleton(listed) and _only_replaced(query, listed):
         similarity = max(ratio, TRANSLITERATION_SIMILARITY)
         return TokenPair(query, listed, TokenMatch.TRANSLITERATION, round(similarity, 4))
     if ratio >= TYPO_MIN_SIMILARITY:
