@@ -230,7 +230,8 @@ class MatchDetail(BaseModel):
 
 
 class Reason(BaseModel):
-    """One finding on a record. Party reasons name the list entry, field, matched text and score."""
+    """One finding on a record. Party reasons name the list entry, field, matched text and score,
+    and say how likely the match is (`confidence`) and why the names matched (`match`)."""
 
     model_config = ConfigDict(frozen=True)
 

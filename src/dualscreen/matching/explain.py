@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from dualscreen.countries import COUNTRY_NAMES, country_code
 from dualscreen.matching.normalize import fold, legal_forms_removed, name_tokens, reorder_listed
-from dualscreen.matching.scoring import Alignment, TokenWeights, align, confidence, middle_names
+from dualscreen.matching.scoring import (
+    MAX_CONFIDENCE,
+    Alignment,
+    TokenWeights,
+    align,
+    confidence,
+    middle_names,
+)
 from dualscreen.models import (
     AlignedToken,
     CountryCheck,
@@ -205,7 +212,8 @@ class HitExplainer:
         entry = hit.entry
         alignment, on_names, notes = self._on_names(value, hit.matched_name, entry.type)
         country = country_check(field, record, entry, on_names)
-        final = round(min(max(on_names + (country.adjustment if country else 0.0), 0.0), 1.0), 4)
+        moved = on_names + (country.adjustment if country else 0.0)
+        final = round(min(max(moved, 0.0), MAX_CONFIDENCE), 4)
         middle = (
             middle_names(name_tokens(reorder_listed(hit.matched_name)))
             if entry.type is EntityType.PERSON

@@ -61,6 +61,9 @@ EVIDENCE_HALF = 4.0
 """Rarity weight (natural-log IDF, summed over the lined-up words) at which the specificity
 factor is one half: a common two-word name sums ~10 (0.7), a rare four-word name ~38 (0.9)."""
 
+MAX_CONFIDENCE = 0.9999
+"""No hit is certain on names alone: a confidence is rounded to four places and never 1.0."""
+
 _ORDERED_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT})
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d+")
@@ -297,5 +300,5 @@ def confidence(
     order = 1.0
     if entity_type in _ORDERED_TYPES:
         order = 1.0 - ORDER_WEIGHT * (1.0 - order_agreement(query, listed, found.pairs))
-    value = agreement * agreement * specificity * order
+    value = min(agreement * agreement * specificity * order, MAX_CONFIDENCE)
     return Confidence(round(value, 4), round(agreement, 4), round(specificity, 4), round(order, 4))
