@@ -224,6 +224,7 @@ class MatchDetail(BaseModel):
     query_only: tuple[str, ...] = ()  # query words with no listed counterpart
     listed_only: tuple[str, ...] = ()  # listed words the query lacks (a missing middle name)
     normalised: tuple[str, ...] = ()  # what was folded or set aside, one phrase each
+    adjustments: tuple[str, ...] = ()  # what else moved the confidence: word order, party kind
     name_confidence: float  # the confidence on the names alone, before the country check
     country: CountryCheck | None = None
     summary: str  # all of the above on one line, as the explanation shows it

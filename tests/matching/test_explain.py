@@ -9,6 +9,7 @@ from dualscreen.matching import MatchMethod, NameHit
 from dualscreen.matching.explain import (
     COUNTRY_AGREE,
     COUNTRY_DISAGREE,
+    LEGAL_FORM_ON_PERSON,
     HitExplainer,
     country_check,
     listed_countries,
@@ -191,3 +192,20 @@ def test_close_words_are_named_in_the_summary(explainer: HitExplainer) -> None:
     )
     assert "close words: sergey~sergei (transliteration)" in detail.summary
     assert detail.country is None
+
+
+def test_a_legal_form_against_a_listed_person_lowers_the_confidence_and_says_so(
+    explainer: HitExplainer,
+) -> None:
+    entry = _entry("KHAKI, Parviz", type=EntityType.PERSON)
+    plain, _ = explainer.explain("consignee", "Parviz Khaki", _hit(entry), {})
+    company, detail = explainer.explain("consignee", "Parviz Khaki Ltd", _hit(entry), {})
+    assert company == pytest.approx(plain * LEGAL_FORM_ON_PERSON, abs=1e-4)
+    assert detail.adjustments == ("a company's legal form against a listed person ×0.80",)
+    assert "confidence: a company's legal form against a listed person ×0.80" in detail.summary
+
+
+def test_an_organisation_in_another_word_order_says_so(explainer: HitExplainer) -> None:
+    entry = _entry("BANCO NACIONAL DE CUBA")
+    _, detail = explainer.explain("consignee", "Cuba de Nacional Banco", _hit(entry), {})
+    assert detail.adjustments == ("words in another order ×0.90",)

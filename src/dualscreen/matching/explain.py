@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dualscreen.countries import COUNTRY_NAMES, country_code
@@ -50,6 +51,10 @@ PARTY_COUNTRY_FIELD: dict[str, str] = {
 }
 """Where a party is presumed to be: the exporter in the origin country, the consignee and the
 end user in the destination country. An intermediary can be anywhere: never compared."""
+
+LEGAL_FORM_ON_PERSON = 0.8
+"""A query with a company's legal form ("MARTIN LTD") that matched a listed person: the
+names agree but the kinds of party do not, so the hit ranks lower."""
 
 CACHE_SIZE = 50_000
 
@@ -168,6 +173,8 @@ def summary(detail: MatchDetail, middle: frozenset[str] = frozenset()) -> str:
         parts.append(f"listed only: {_words(left)}")
     if detail.normalised:
         parts.append(f"normalised: {', '.join(detail.normalised)}")
+    if detail.adjustments:
+        parts.append(f"confidence: {', '.join(detail.adjustments)}")
     if detail.country is not None:
         c = detail.country
         verdict = "agrees" if c.agrees else "differs"
@@ -178,31 +185,46 @@ def summary(detail: MatchDetail, middle: frozenset[str] = frozenset()) -> str:
     return "; ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _OnNames:
+    alignment: Alignment
+    confidence: float
+    notes: tuple[str, ...]
+    adjustments: tuple[str, ...]
+
+
 class HitExplainer:
     """Explanations and confidences of hits, with the rarity weights of one matcher's index."""
 
     def __init__(self, weights: TokenWeights) -> None:
         self.weights = weights
-        self._names: dict[
-            tuple[str, str, EntityType], tuple[Alignment, float, tuple[str, ...]]
-        ] = {}
+        self._names: dict[tuple[str, str, EntityType], _OnNames] = {}
 
-    def _on_names(
-        self, value: str, matched_name: str, entity_type: EntityType
-    ) -> tuple[Alignment, float, tuple[str, ...]]:
+    def _on_names(self, value: str, matched_name: str, entity_type: EntityType) -> _OnNames:
         key = (value, matched_name, entity_type)
         found = self._names.get(key)
         if found is None:
-            query = name_tokens(value)
-            listed = name_tokens(reorder_listed(matched_name))
-            alignment = align(query, listed)
-            value_confidence = confidence(query, listed, entity_type, self.weights, alignment).value
-            notes = normalisation_notes(value, matched_name, entity_type is EntityType.PERSON)
-            found = (alignment, value_confidence, notes)
-            if len(self._names) >= CACHE_SIZE:
+            found = self._names[key] = self._score_names(value, matched_name, entity_type)
+            if len(self._names) > CACHE_SIZE:
                 self._names.clear()
-            self._names[key] = found
         return found
+
+    def _score_names(self, value: str, matched_name: str, entity_type: EntityType) -> _OnNames:
+        query = name_tokens(value)
+        listed = name_tokens(reorder_listed(matched_name))
+        alignment = align(query, listed)
+        found = confidence(query, listed, entity_type, self.weights, alignment)
+        value_confidence = found.value
+        adjustments: list[str] = []
+        if found.order < 1.0:
+            adjustments.append(f"words in another order ×{found.order:.2f}")
+        if entity_type is EntityType.PERSON and legal_forms_removed(value):
+            value_confidence = round(value_confidence * LEGAL_FORM_ON_PERSON, 4)
+            adjustments.append(
+                f"a company's legal form against a listed person ×{LEGAL_FORM_ON_PERSON:.2f}"
+            )
+        notes = normalisation_notes(value, matched_name, entity_type is EntityType.PERSON)
+        return _OnNames(alignment, value_confidence, notes, tuple(adjustments))
 
     def explain(
         self, field: str, value: str, hit: NameHit, record: dict[str, str]
@@ -210,7 +232,8 @@ class HitExplainer:
         """The hit's confidence (names, then country) and the detail that explains it.
         `record` holds the record's country fields."""
         entry = hit.entry
-        alignment, on_names, notes = self._on_names(value, hit.matched_name, entry.type)
+        names = self._on_names(value, hit.matched_name, entry.type)
+        alignment, on_names = names.alignment, names.confidence
         country = country_check(field, record, entry, on_names)
         moved = on_names + (country.adjustment if country else 0.0)
         final = round(min(max(moved, 0.0), MAX_CONFIDENCE), 4)
@@ -228,7 +251,8 @@ class HitExplainer:
             ),
             query_only=alignment.query_only,
             listed_only=alignment.listed_only,
-            normalised=notes,
+            normalised=names.notes,
+            adjustments=names.adjustments,
             name_confidence=on_names,
             country=country,
             summary="",
