@@ -218,7 +218,10 @@ class HitExplainer:
         adjustments: list[str] = []
         if found.order < 1.0:
             adjustments.append(f"words in another order ×{found.order:.2f}")
-        if entity_type is EntityType.PERSON and legal_forms_removed(value):
+        # Two-letter forms (SA, AB, AO) are also parts of persons' names: not evidence here.
+        if entity_type is EntityType.PERSON and any(
+            len(word) > 2 for word in legal_forms_removed(value)
+        ):
             value_confidence = round(value_confidence * LEGAL_FORM_ON_PERSON, 4)
             adjustments.append(
                 f"a company's legal form against a listed person ×{LEGAL_FORM_ON_PERSON:.2f}"
