@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from dualscreen.errors import DualscreenError
 from dualscreen.lists import IMPORTERS
+from dualscreen.records import InputFormat
 
 EXIT_PASS, EXIT_ERROR, EXIT_USAGE, EXIT_FLAG, EXIT_BLOCK = 0, 1, 2, 3, 4
 
@@ -51,6 +53,36 @@ RulesOption = Annotated[
         envvar="DUALSCREEN_RULES",
         readable=False,
         help="Rules YAML file or folder (repeatable). Default: the packaged rules pack.",
+        show_default=False,
+    ),
+]
+
+# How records are read, shared by the commands that screen them (`screen`, `report`).
+InputFormatOption = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="Force the input format. Default: sniffed."),
+]
+EncodingOption = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of CSV input (e.g. cp1252).")
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="Worksheet of .xlsx input. Default: the first.", show_default=False
+    ),
+]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map", "-m", help="Rename a column: SOURCE=FIELD (repeatable).", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Screen as on this date (records without a date). Default: today.",
         show_default=False,
     ),
 ]

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -24,9 +24,14 @@ from dualscreen.audit import AuditError, AuditLog, AuditRun, HashingReader, Inpu
 from dualscreen.cli.common import (
     EXIT_ERROR,
     EXIT_USAGE,
+    AsOfOption,
+    EncodingOption,
+    InputFormatOption,
     ListFormatOption,
     ListsOption,
+    MapOption,
     RulesOption,
+    SheetOption,
     State,
     check_list_format,
     err,
@@ -230,25 +235,10 @@ def screen(
     lists: ListsOption = None,
     list_format: ListFormatOption = None,
     rules: RulesOption = None,
-    input_format: Annotated[
-        InputFormat | None,
-        typer.Option("--input-format", help="Force the input format. Default: sniffed."),
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="Text encoding of CSV input (e.g. cp1252).")
-    ] = "utf-8",
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet", help="Worksheet of .xlsx input. Default: the first.", show_default=False
-        ),
-    ] = None,
-    mapping: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map", "-m", help="Rename a column: SOURCE=FIELD (repeatable).", show_default=False
-        ),
-    ] = None,
+    input_format: InputFormatOption = None,
+    encoding: EncodingOption = "utf-8",
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
     output_format: Annotated[
         OutputFormat | None,
         typer.Option(
@@ -264,15 +254,7 @@ def screen(
             "--output", "-o", help="Write decisions to FILE (atomically).", show_default=False
         ),
     ] = None,
-    as_of: Annotated[
-        datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            help="Screen as on this date (records without a date). Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     exit_zero: Annotated[
         bool,
         typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
