@@ -11,7 +11,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from dualscreen import __version__
-from dualscreen.cli import audit_cmd, lists_cmd, rescreen_cmd, review_cmd, rules_cmd
+from dualscreen.cli import audit_cmd, lists_cmd, report_cmd, rescreen_cmd, review_cmd, rules_cmd
 from dualscreen.cli.common import EXIT_ERROR, State, err, fail
 from dualscreen.cli.screen import screen
 from dualscreen.errors import DualscreenError
@@ -51,6 +51,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("screen")(screen)
+app.command("report")(report_cmd.report)
 app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(audit_cmd.app, name="audit")
