@@ -630,7 +630,7 @@ def _detail(r: RecordDetail) -> str:
         for x in ordered
     )
     return (
-        f'<tr class="{e(r.decision)}"><td class="rec"><strong>{e(r.id)}</strong><br>'
+        f'<tr class="{e(r.decision)}"><td class="rec"><strong class="rid">{e(r.id)}</strong><br>'
         f'<span class="badge {e(r.decision)}">{e(r.decision)}</span></td>'
         f'<td class="facts">{dl}</td><td class="matches">{matches}</td>'
         f'<td class="why"><ul class="reasons">{reasons}</ul></td></tr>'
