@@ -195,3 +195,26 @@ def test_html_to_a_terminal_is_a_usage_error() -> None:
         os.close(controller)
     assert proc.returncode == 2
     assert b"-o report.html" in proc.stderr
+
+
+def test_a_cleared_hit_in_the_store_is_shown_not_counted(
+    invoke: Invoke, tmp_path: Path, watch_list: Path
+) -> None:
+    db = tmp_path / "cases.db"
+    cleared = invoke(
+        "review", "clear", "--party", "Moa Nickle SA", "--entry", "S2", "--reviewer", "ana",
+        "--reason", "a Canadian trader, registry checked", "--lists", str(watch_list),
+        "--store", str(db),
+    )  # fmt: skip
+    assert cleared.exit_code == 0, cleared.stderr
+    src = tmp_path / "in.csv"
+    src.write_text("id,consignee\n1,Moa Nickle SA\n", encoding="utf-8")
+    screened = invoke("screen", str(src), "--lists", str(watch_list), "--store", str(db), "-q")
+    assert screened.exit_code == 0, screened.stdout
+
+    result = invoke("report", "--store", str(db), "-f", "json", "-q")
+    figures = json.loads(result.stdout)
+    assert figures["decisions"] == {"pass": 1, "flag": 0, "block": 0}
+    (listed,) = figures["by_list"]
+    assert (listed["hits"], listed["cleared"]) == (0, 1)
+    assert figures["by_rule"][0]["cleared"] == 1

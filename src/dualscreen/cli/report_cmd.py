@@ -223,7 +223,7 @@ def _summary(figures: ReportFigures, output: Path | None) -> None:
     err.print(
         f"reported {figures.records} record(s){where}: pass {d['pass']} "
         f"(monitored {figures.monitored_passes}), flag {d['flag']}, block {d['block']}; "
-        f"{figures.monitoring.records} monitored flow record(s)",
+        f"{figures.monitoring.records} monitored (critical minerals, dual-use)",
         soft_wrap=True,
     )
     if figures.details.omitted:

@@ -69,6 +69,9 @@ nav a { color: #0b5cad; }
 table { border-collapse: collapse; width: auto; min-width: 60%; margin: 6px 0 14px; }
 table.details, table.wide { width: 100%; }
 .grid table { width: 100%; min-width: 0; }
+.pair { display: flex; flex-wrap: wrap; gap: 0 32px; align-items: flex-start; }
+.pair > .fig { flex: 0 1 720px; } .pair > .tab { flex: 1 1 340px; }
+.pair table { width: 100%; min-width: 0; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-head); }
@@ -102,7 +105,7 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
   h2 { break-after: avoid; }
   tr, .card, svg, table.match { break-inside: avoid; }
   thead { display: table-header-group; }
-  .grid { display: block; }
+  .grid, .pair { display: block; }
   a { color: inherit; text-decoration: none; }
   .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .chart rect { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -168,6 +171,11 @@ def _table(
     return "".join(out)
 
 
+def _pair(chart: str, table: str) -> str:
+    """A chart with its table beside it where the page is wide enough, under it where not."""
+    return f'<div class="pair"><div class="fig">{chart}</div><div class="tab">{table}</div></div>'
+
+
 def _capped(bars: list[Bar], legend: list[Segment]) -> list[Bar]:
     """At most MAX_BARS bars; the others summed per series into one last bar."""
     if len(bars) <= MAX_BARS:
@@ -198,7 +206,7 @@ def _summary(f: ReportFigures) -> str:
         ("pass", "Pass", d["pass"], f"of which {f.monitored_passes} monitored"),
         ("flag", "Flag", d["flag"], "needs an officer's review"),
         ("block", "Block", d["block"], "must not ship"),
-        ("monitor", "Monitored flows", f.monitoring.records, "critical minerals and dual-use"),
+        ("monitor", "Monitored records", f.monitoring.records, "critical minerals and dual-use"),
     ]
     out = ['<section id="summary"><h2>Summary</h2><div class="cards">']
     for key, label, n, sub in cards:
@@ -216,30 +224,27 @@ def _summary(f: ReportFigures) -> str:
     bars = [
         Bar(v.value, (Segment(v.value, d[v.value], DECISION_COLORS[v.value]),)) for v in VERDICTS
     ]
-    out.append(
-        bar_chart(
-            "chart-decisions",
-            "Records by decision",
-            ", ".join(f"{v.value}: {d[v.value]}" for v in VERDICTS) + f"; {f.records} records.",
-            bars,
-            [],
-        )
+    chart = bar_chart(
+        "chart-decisions",
+        "Records by decision",
+        ", ".join(f"{v.value}: {d[v.value]}" for v in VERDICTS) + f"; {f.records} records.",
+        bars,
+        [],
     )
-    out.append(
-        _table(
-            "Records by decision",
-            [("Decision", False), ("Records", True), ("Share", True)],
-            (
-                [
-                    f'<span class="badge {v.value}">{v.value}</span>',
-                    f'<span id="decision-{v.value}">{num(d[v.value])}</span>',
-                    f"{100 * d[v.value] / f.records:.1f}%" if f.records else "—",
-                ]
-                for v in VERDICTS
-            ),
-            "table-decisions",
-        )
+    table = _table(
+        "Records by decision",
+        [("Decision", False), ("Records", True), ("Share", True)],
+        (
+            [
+                f'<span class="badge {v.value}">{v.value}</span>',
+                f'<span id="decision-{v.value}">{num(d[v.value])}</span>',
+                f"{100 * d[v.value] / f.records:.1f}%" if f.records else "—",
+            ]
+            for v in VERDICTS
+        ),
+        "table-decisions",
     )
+    out.append(_pair(chart, table))
     out.append("</section>")
     return "".join(out)
 
@@ -305,28 +310,30 @@ def _destinations(f: ReportFigures) -> str:
     return "".join(
         [
             '<section id="destinations"><h2>By destination</h2>',
-            bar_chart(
-                "chart-destinations",
-                "Records by destination and decision",
-                "; ".join(
-                    f"{_country(d.destination)}: {d.records} records ("
-                    + ", ".join(f"{k} {n}" for k, n in d.decisions.items() if n)
-                    + ")"
-                    for d in f.by_destination
+            _pair(
+                bar_chart(
+                    "chart-destinations",
+                    "Records by destination and decision",
+                    "; ".join(
+                        f"{_country(d.destination)}: {d.records} records ("
+                        + ", ".join(f"{k} {n}" for k, n in d.decisions.items() if n)
+                        + ")"
+                        for d in f.by_destination
+                    ),
+                    _capped(bars, DECISION_LEGEND),
+                    DECISION_LEGEND,
                 ),
-                _capped(bars, DECISION_LEGEND),
-                DECISION_LEGEND,
-            ),
-            _table(
-                "Records by destination",
-                [("Destination", False), ("Records", True)]
-                + [(v.value.capitalize(), True) for v in VERDICTS],
-                (
-                    [e(_country(d.destination)), num(d.records)]
-                    + [num(d.decisions[v.value]) for v in VERDICTS]
-                    for d in f.by_destination
+                _table(
+                    "Records by destination",
+                    [("Destination", False), ("Records", True)]
+                    + [(v.value.capitalize(), True) for v in VERDICTS],
+                    (
+                        [e(_country(d.destination)), num(d.records)]
+                        + [num(d.decisions[v.value]) for v in VERDICTS]
+                        for d in f.by_destination
+                    ),
+                    "table-destinations",
                 ),
-                "table-destinations",
             ),
             "</section>",
         ]
