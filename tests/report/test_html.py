@@ -87,3 +87,16 @@ def test_records_left_out_are_counted_and_said() -> None:
 def test_print_styles() -> None:
     html = page()
     assert "@media print" in html and "thead { display: table-header-group; }" in html
+
+
+def test_a_chart_shows_the_largest_bars_and_sums_the_others() -> None:
+    many = [
+        decision(str(i), Verdict.PASS, destination_country=f"X{chr(65 + i % 26)}{i // 26}")
+        for i in range(30)
+    ]
+    html = render_html(build(many))
+    chart = re.search(r'<svg [^>]*id="chart-destinations".*?</svg>', html)
+    assert chart and chart[0].count("<rect") == 20 + 3  # 20 bars, 3 legend keys
+    assert "11 others" in chart[0]
+    table = re.search(r'<table id="table-destinations".*?</table>', html)
+    assert table and table[0].count("<tr>") == 1 + 30  # the table lists every destination

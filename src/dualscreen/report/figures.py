@@ -72,8 +72,8 @@ class FlowTotals(_Figure):
 
 class Flow(FlowTotals):
     """One monitored flow: `mineral` and `stage` (empty for a dual-use item that is no critical
-    mineral), `control_code` (empty or EAR99-free: empty when not controlled), `origin` and
-    `destination` (ISO codes as cleaned by screening; empty when the record has none)."""
+    mineral), `control_code` (empty when the goods are not controlled), `origin` and
+    `destination` (ISO codes as screening cleans them; empty when the record has none)."""
 
     mineral: str
     stage: str
@@ -321,44 +321,63 @@ def _country(record: Mapping[str, Any], name: str) -> str:
 
 
 @dataclass
+class _Sum:
+    total: Decimal = Decimal(0)
+    records: int = 0
+
+
+Labelled = tuple[str, Decimal]
+"""(unit or currency, amount)"""
+
+
+@dataclass
 class _Acc:
+    """One group's running totals; amounts kept apart per unit and per currency."""
+
     records: int = 0
     decisions: Counter[str] = field(default_factory=Counter)
-    quantities: dict[str, list[Any]] = field(default_factory=dict)  # unit -> [sum, records]
-    values: dict[str, list[Any]] = field(default_factory=dict)  # currency -> [sum, records]
+    quantities: dict[str, _Sum] = field(default_factory=dict)
+    values: dict[str, _Sum] = field(default_factory=dict)
     without_quantity: int = 0
     without_value: int = 0
 
-    def add(self, verdict: str, quantity: tuple[str, Decimal] | None, value: Any) -> None:
+    def add(self, verdict: str, quantity: Labelled | None, value: Labelled | None) -> None:
         self.records += 1
         self.decisions[verdict] += 1
-        for amount, totals, attr in (
-            (quantity, self.quantities, "without_quantity"),
-            (value, self.values, "without_value"),
-        ):
-            if amount is None:
-                setattr(self, attr, getattr(self, attr) + 1)
-                continue
-            slot = totals.setdefault(amount[0], [Decimal(0), 0])
-            slot[0] += amount[1]
-            slot[1] += 1
+        if quantity is None:
+            self.without_quantity += 1
+        else:
+            _add(self.quantities, quantity)
+        if value is None:
+            self.without_value += 1
+        else:
+            _add(self.values, value)
 
     def totals(self) -> dict[str, Any]:
-        def by_size(items: dict[str, list[Any]]) -> list[tuple[str, list[Any]]]:
-            return sorted(items.items(), key=lambda kv: (-kv[1][1], kv[0]))
-
         return {
             "records": self.records,
             "decisions": {v.value: self.decisions[v.value] for v in VERDICTS},
             "quantities": [
-                QuantityTotal(unit=u, total=s, records=n) for u, (s, n) in by_size(self.quantities)
+                QuantityTotal(unit=u, total=x.total, records=x.records)
+                for u, x in _by_size(self.quantities)
             ],
             "values": [
-                ValueTotal(currency=c, total=s, records=n) for c, (s, n) in by_size(self.values)
+                ValueTotal(currency=c, total=x.total, records=x.records)
+                for c, x in _by_size(self.values)
             ],
             "without_quantity": self.without_quantity,
             "without_value": self.without_value,
         }
+
+
+def _add(sums: dict[str, _Sum], amount: Labelled) -> None:
+    slot = sums.setdefault(amount[0], _Sum())
+    slot.total += amount[1]
+    slot.records += 1
+
+
+def _by_size(sums: dict[str, _Sum]) -> list[tuple[str, _Sum]]:
+    return sorted(sums.items(), key=lambda kv: (-kv[1].records, kv[0]))
 
 
 def _grouped(accs: dict[Any, _Acc]) -> list[tuple[Any, dict[str, Any]]]:
@@ -580,9 +599,7 @@ class FiguresBuilder:
         )
 
 
-def _amount(
-    record: Mapping[str, Any], number: str, unit: str, *, upper: bool
-) -> tuple[str, Decimal] | None:
+def _amount(record: Mapping[str, Any], number: str, unit: str, *, upper: bool) -> Labelled | None:
     """(unit or currency, amount) when the record carries both, else None. Units keep their
     case (`Mg` is not `mg`); currencies are ISO 4217 codes, upper-cased."""
     amount = parse_amount(_text(record, number))

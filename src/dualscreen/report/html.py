@@ -181,6 +181,8 @@ def _capped(bars: list[Bar], legend: list[Segment]) -> list[Bar]:
     if len(bars) <= MAX_BARS:
         return bars
     rest = bars[MAX_BARS - 1 :]
+    if not legend:  # one series: its name and colour from the bars themselves
+        legend = [rest[0].segments[0]] if rest[0].segments else []
     sums = [
         Segment(
             s.name,
