@@ -48,6 +48,7 @@ def bar_chart(
     """A horizontal (stacked) bar chart as an accessible inline SVG: a `<title>` and a `<desc>`
     named by `aria-labelledby`, one `<title>` per bar segment for pointer users. The page puts a
     table with the same figures beside every chart: the chart is never the only way in."""
+    legend = legend if bars else []
     scale_max = max((b.total for b in bars), default=0) or 1
     plot = WIDTH - LABEL_WIDTH - value_width
     legend_h = 22 if legend else 0
