@@ -138,17 +138,14 @@ def report(
     ] = MAX_DETAILS,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
-    r"""Report on screening decisions: totals by decision, rule, destination and list, the
-    monitored critical-mineral and dual-use flows, and the flagged and blocked records with their
-    matches and reasons.
+    """Report on decisions: totals, monitored flows, flagged and blocked records with matches.
 
-    Screens INPUT as `screen` does (same lists, rules and input options), or reports the latest
-    stored decision of each record in a case store with --store (nothing is screened again).
+    Screens INPUT as `screen` does (same lists, rules and input options), or, with --store,
+    reports the latest stored decision of each record without screening again.
 
-    \b
-    Exit codes: 0 the report was written, whatever the decisions (use `screen` to gate a job on
-    them) · 1 an error: a list, rules file, input or store that cannot be read; nothing is written
-    · 2 usage error."""
+    Exit 0 when the report is written, whatever the decisions (gate jobs on `screen`); 1 on an
+    error (nothing is written); 2 on a usage error.
+    """
     check_list_format(list_format)
     field_map = parse_mapping(mapping or [])
     sources = list(files or [])
