@@ -79,7 +79,7 @@ def test_format_follows_the_output_suffix(invoke: Invoke, tmp_path: Path, watch_
 
 def test_stdin_and_html_to_a_pipe(invoke: Invoke, watch_list: Path) -> None:
     result = invoke(
-        "report", "--lists", str(watch_list), "-q", input="id,consignee\n1,Moa Nickle SA\n"
+        "report", "-", "--lists", str(watch_list), "-q", input="id,consignee\n1,Moa Nickle SA\n"
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
@@ -131,7 +131,7 @@ def test_input_and_store_are_exclusive(invoke: Invoke, tmp_path: Path, watch_lis
     ok = invoke("report", str(src), "--lists", str(watch_list), "-f", "json", "-q", env=env)
     assert ok.exit_code == 0 and json.loads(ok.stdout)["records"] == 1
     since = invoke("report", str(src), "--since", "2026-01-01", "-f", "json")
-    assert since.exit_code == 2 and "--since needs --store" in since.stderr
+    assert since.exit_code == 2 and "--since is for the case store" in since.stderr
 
 
 def test_a_missing_store_is_an_error_and_is_not_created(invoke: Invoke, tmp_path: Path) -> None:
@@ -218,3 +218,28 @@ def test_a_cleared_hit_in_the_store_is_shown_not_counted(
     (listed,) = figures["by_list"]
     assert (listed["hits"], listed["cleared"]) == (0, 1)
     assert figures["by_rule"][0]["cleared"] == 1
+
+
+def test_without_input_the_default_store_is_reported(
+    invoke: Invoke, tmp_path: Path, watch_list: Path
+) -> None:
+    env = {"DUALSCREEN_DATA_DIR": str(tmp_path / "data"), "DUALSCREEN_STORE": ""}
+    missing = invoke("report", "-f", "json", env=env)
+    assert missing.exit_code == 1 and "no case store" in missing.stderr
+    assert not (tmp_path / "data" / "cases.db").exists()  # never created by a report
+
+    src = tmp_path / "in.csv"
+    src.write_text("id,consignee\n1,Banco Nacional de Cuba\n", encoding="utf-8")
+    store = tmp_path / "data" / "cases.db"
+    invoke("screen", str(src), "--lists", str(watch_list), "--store", str(store), "-q")
+    result = invoke("report", "-f", "json", "-q", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["decisions"]["block"] == 1
+
+
+def test_the_store_is_not_the_output(invoke: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "cases.db"
+    db.write_bytes(b"")
+    result = invoke("report", "--store", str(db), "-o", str(db))
+    assert result.exit_code == 2 and "file of its own" in result.stderr
+    assert db.read_bytes() == b""

@@ -27,8 +27,9 @@ from dualscreen.cli.common import (
     err,
 )
 from dualscreen.cli.screen import parse_mapping, warn_stale
+from dualscreen.cli.store_option import StoreOption, check_store_path
 from dualscreen.defaults import default_lists, default_rules
-from dualscreen.errors import InputError, StoreError
+from dualscreen.errors import InputError
 from dualscreen.models import Decision
 from dualscreen.output.atomic import atomic_output
 from dualscreen.records import InputFormat, RawRecord, read_source
@@ -36,7 +37,7 @@ from dualscreen.report import MAX_DETAILS, FiguresBuilder, ReportFigures, render
 from dualscreen.report.figures import Provenance
 from dualscreen.report.sources import StoredDecisions, run_provenance
 from dualscreen.screening import Screener
-from dualscreen.store import Store
+from dualscreen.store import Store, resolve_store
 
 
 class ReportFormat(StrEnum):
@@ -50,12 +51,6 @@ def _format(chosen: ReportFormat | None, output: Path | None) -> ReportFormat:
     if output is not None and output.suffix.lower() == ".json":
         return ReportFormat.JSON
     return ReportFormat.HTML
-
-
-def _store_path(store: Path | None) -> Path | None:
-    """The case store to report on: --store or DUALSCREEN_STORE. Where a default store location
-    (`store.resolve_store`) lands, it plugs in here, for the no-INPUT case."""
-    return store
 
 
 def _usage(message: str) -> None:
@@ -75,8 +70,8 @@ def report(
     files: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Records to screen and report on (as `screen`); `-` or none reads stdin. "
-            "Not with --store.",
+            help="Records to screen and report on (as `screen`); `-` reads stdin. None: "
+            "report on the case store.",
             show_default=False,
         ),
     ] = None,
@@ -108,23 +103,13 @@ def report(
     sheet: SheetOption = None,
     mapping: MapOption = None,
     as_of: AsOfOption = None,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            envvar="DUALSCREEN_STORE",
-            help="Report the latest stored decision of each record in this case store "
-            "instead of screening INPUT. The variable is used only when no INPUT is given.",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
+    store: StoreOption = None,
     since: Annotated[
         datetime | None,
         typer.Option(
             "--since",
             formats=["%Y-%m-%d"],
-            help="With --store: only decisions screened as on this date or later.",
+            help="Case store only: decisions screened as on this date or later.",
             show_default=False,
         ),
     ] = None,
@@ -140,8 +125,9 @@ def report(
 ) -> None:
     """Report on decisions: totals, monitored flows, flagged and blocked records with matches.
 
-    Screens INPUT as `screen` does (same lists, rules and input options), or, with --store,
-    reports the latest stored decision of each record without screening again.
+    Screens INPUT as `screen` does (same lists, rules and input options), or, without INPUT,
+    reports the latest stored decision of each record in the case store (--store, else
+    DUALSCREEN_STORE, else the default store) without screening again.
 
     Exit 0 when the report is written, whatever the decisions (gate jobs on `screen`); 1 on an
     error (nothing is written); 2 on a usage error.
@@ -151,17 +137,16 @@ def report(
     sources = list(files or [])
     given = ctx.get_parameter_source("store")
     store_given = given is not None and given.name == "COMMANDLINE"
-    if sources and store is not None:
-        if store_given:
-            _usage("give INPUT files or --store, not both")
-        store = None  # DUALSCREEN_STORE is for runs without INPUT
-    store = _store_path(store) if not sources else None
-    if since is not None and store is None:
-        _usage("--since needs --store")
-    if store is None and not sources:
-        if sys.stdin is None or sys.stdin.isatty():
-            _usage("give input files, pipe records on stdin, or name a case store with --store")
-        sources = ["-"]
+    if sources and store_given:
+        _usage("give INPUT files or --store, not both")
+    if sources and since is not None:
+        _usage("--since is for the case store: give no INPUT")
+    # No INPUT: the case store, named or the default one (DUALSCREEN_STORE, set for `screen`'s
+    # reviews, gives way to INPUT). Records on stdin are `-`, never implied: a cron job's empty
+    # stdin must not pass for an empty report.
+    store = resolve_store(store) if not sources else None
+    if store is not None:
+        check_store_path(store, output=output)
     fmt = _format(output_format, output)
     if fmt is ReportFormat.HTML and output is None and sys.stdout.isatty():
         _usage("an HTML report is a file: name it with -o report.html (or use --format json)")
@@ -173,9 +158,7 @@ def report(
     builder = FiguresBuilder(max_details=max_details)
     provenance: Provenance
     if store is not None:
-        if not store.is_file():
-            raise StoreError("no case store here (screen with --store first)", path=store)
-        with Store(store) as case_store:
+        with Store(store, create=False) as case_store:
             stored = StoredDecisions(case_store, since.date() if since else None)
             _aggregate(builder, stored)
             provenance = stored.provenance()
