@@ -49,6 +49,18 @@ def test_json_totals_are_the_decisions_of_screen(invoke: Invoke) -> None:
     ]
     flagged = [d["id"] for d in decisions if d["decision"] != "pass"]
     assert [r["id"] for r in figures["details"]["records"]] == flagged
+    hits = [
+        (r["entry_id"], r["score"], r["confidence"], r["match"]["summary"])
+        for d in decisions
+        for r in d["reasons"]
+        if r["kind"] == "party"
+    ]
+    shown = [
+        (m["entry_id"], m["score"], m["confidence"], m["why"])
+        for r in figures["details"]["records"]
+        for m in r["matches"]
+    ]
+    assert shown == hits and hits
     provenance = figures["provenance"]
     assert provenance["as_of"] == AS_OF and provenance["source"] == "screen"
     assert {x["name"] for x in provenance["lists"]} == {x["name"] for x in figures["by_list"]}

@@ -166,7 +166,9 @@ class ListTotals(_Figure):
 class Match(_Figure):
     """A party hit beside the record: the record's `field` and its `value` (the matched text),
     the list entry (`list`, `list_version`, `sub_list`, `entry_id`, `matched_name`,
-    `programs`), the `score` and the `action`; `review` is the review status when one applied."""
+    `programs`), the `score` (what the thresholds act on), `method` (exact, fuzzy, subset),
+    `confidence` (how likely the hit is the listed party), `why` (the match explained on one
+    line) and the `action`; `review` is the review status when one applied."""
 
     field: str
     value: str
@@ -177,6 +179,9 @@ class Match(_Figure):
     matched_name: str
     programs: tuple[str, ...]
     score: float | None
+    method: str
+    confidence: float | None
+    why: str
     action: str
     review: str
 
@@ -624,6 +629,9 @@ def _detail(decision: Decision) -> RecordDetail:
             matched_name=r.matched_name or "",
             programs=tuple(r.programs or ()),
             score=r.score,
+            method=r.match.method if r.match else "",
+            confidence=r.confidence,
+            why=r.match.summary if r.match else "",
             action=r.action.value,
             review=r.review.status.value if r.review else "",
         )

@@ -600,8 +600,15 @@ def _match(m: Match) -> str:
         ("Listed as", f"<strong>{e(m.matched_name)}</strong>"),
         ("List, entry", f"{e(listed)}, entry <code>{e(m.entry_id)}</code>"),
         ("Programs", e(programs)),
-        ("Score", f'{score} <span class="badge {e(m.action)}">{e(m.action)}</span>{review}'),
+        (
+            "Score",
+            f"{score}{f' {e(m.method)}' if m.method else ''}"
+            + (f", confidence {m.confidence:.2f}" if m.confidence is not None else "")
+            + f' <span class="badge {e(m.action)}">{e(m.action)}</span>{review}',
+        ),
     ]
+    if m.why:
+        rows.append(("Why", f'<span class="basis">{e(m.why)}</span>'))
     body = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows)
     return f'<table class="match">{body}</table>'
 
