@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
+import signal
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +40,24 @@ BATCH_RECORDS = 2000
 enough for the batch search to pay, few enough that decisions keep flowing and memory stays
 flat. A record waits for its batch to fill (or the input to end) before it is decided."""
 
+PARALLEL_MIN_RECORDS = 400
+"""A batch is shared out among worker processes from this many records on: below it, the
+pickling of records and reasons to and fro costs more than a second core saves (and a
+one-record run never starts a process)."""
+
+PART_RECORDS = 250
+"""Records a worker process screens at a time: small enough for the work to even out between
+processes, large enough for `match_many` to count candidates in bulk."""
+
 Parsed = tuple[Shipment, dict[str, Any], list[Reason]]
+
+
+def default_workers() -> int:
+    """One worker per CPU this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def decide(reasons: Iterable[Reason]) -> Verdict:
@@ -52,8 +74,14 @@ class Screener:
     """Rules, lists and the name index built once; `screen` is then called per record or batch."""
 
     def __init__(
-        self, rules: RuleSet, lists: Sequence[RestrictedList], store: Store | None = None
+        self,
+        rules: RuleSet,
+        lists: Sequence[RestrictedList],
+        store: Store | None = None,
+        workers: int = 1,
     ) -> None:
+        """`workers` > 1 screens large batches in that many processes (forked, so they share the
+        index), this one included; decisions are the same and in the same order as with 1."""
         uncovered = [
             f"{lst.info.name} ({sub})" if sub else lst.info.name
             for lst in lists
@@ -73,6 +101,7 @@ class Screener:
         key = content_key("name-index", INDEX_VERSION, *(lst.info.sha256 for lst in self.lists))
         self.matcher = NameMatcher(self.lists, cached("index", key, lambda: NameIndex.build(lists)))
         self.store = store
+        self.workers = max(1, workers)
         self._reviews: dict[ReviewKey, list[Review]] = {}
         self._reviewed_entries: dict[tuple[str, str], ListEntry] = {}
         if store is not None:
@@ -96,9 +125,10 @@ class Screener:
         lists: Sequence[Path],
         list_format: str | None = None,
         store: Store | None = None,
+        workers: int = 1,
     ) -> Screener:
         """Load everything asked for, or raise: never screen against less than was asked."""
-        return cls(load_rules(rules), load_lists(lists, list_format), store)
+        return cls(load_rules(rules), load_lists(lists, list_format), store, workers)
 
     def screen_record(
         self,
@@ -116,18 +146,29 @@ class Screener:
 
     def _decide(self, raw: RawRecord, parsed: Parsed, on: date) -> Decision:
         shipment, record, reasons = parsed
+        return self._conclude(
+            shipment, record, reasons + self._evaluate(shipment, raw.line, on), on
+        )
+
+    def _evaluate(self, shipment: Shipment, line: int, on: date) -> list[Reason]:
+        """The rules' reasons for one shipment; a record we fail to screen is flagged, never
+        passed."""
         try:
-            reasons += evaluate(shipment, self.rules, self.lists, self.matcher, on)
-        except Exception as exc:  # a record we fail to screen is flagged, never passed
-            reasons.append(
+            return evaluate(shipment, self.rules, self.lists, self.matcher, on)
+        except Exception as exc:
+            return [
                 Reason(
                     kind=ReasonKind.INPUT,
                     action=Action.FLAG,
                     rule="internal-error",
                     explanation=f"screening failed for this record ({exc!r}); please report it",
-                    line=raw.line,
+                    line=line,
                 )
-            )
+            ]
+
+    def _conclude(
+        self, shipment: Shipment, record: dict[str, Any], reasons: list[Reason], on: date
+    ) -> Decision:
         if self._reviews:
             reasons = apply_reviews(reasons, self._reviews, self._reviewed_entries, on)
         reasons.sort(key=lambda r: (r.cleared, -r.action.severity))
@@ -150,29 +191,50 @@ class Screener:
         source name, for runs over several files. Records are read and matched in batches of
         `BATCH_RECORDS`; the decisions of a batch come out before the next is read."""
         today = on or date.today()
-        for batch, error in _batches(records, BATCH_RECORDS):
-            parsed: list[Parsed] = []
-            for raw in batch:
-                default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
-                try:
-                    parsed.append(to_shipment(raw, mapping or {}, default_id))
-                except Exception as exc:  # raised after the records before it, as unbatched
-                    error = exc
-                    break
-            self._match_parties([shipment for shipment, _, _ in parsed])
-            for raw, one in zip(batch, parsed, strict=False):
-                yield self._decide(raw, one, today)
-            if self.store is not None:
-                self.store.flush()  # a batch's screenings in one transaction
-            if error is not None:
-                raise error
+        pool: _Pool | None = None
+        try:
+            for batch, error in _batches(records, BATCH_RECORDS):
+                parsed: list[Parsed] = []
+                for raw in batch:
+                    default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
+                    try:
+                        parsed.append(to_shipment(raw, mapping or {}, default_id))
+                    except Exception as exc:  # raised after the records before it, as unbatched
+                        error = exc
+                        break
+                shipments = [shipment for shipment, _, _ in parsed]
+                lines = [raw.line for raw in batch[: len(parsed)]]
+                if pool is None and self.workers > 1 and len(parsed) >= PARALLEL_MIN_RECORDS:
+                    pool = _Pool.start(self)
+                if pool is not None and len(parsed) >= PARALLEL_MIN_RECORDS:
+                    found = pool.evaluate(shipments, lines, today)
+                else:
+                    found = iter([self._evaluate_batch(shipments, lines, today)])
+                waiting = iter(parsed)  # decided part by part, in order
+                for part in found:
+                    for more, (shipment, record, reasons) in zip(part, waiting, strict=False):
+                        yield self._conclude(shipment, record, reasons + more, today)
+                if self.store is not None:
+                    self.store.flush()  # a batch's screenings in one transaction
+                if error is not None:
+                    raise error
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _evaluate_batch(
+        self, shipments: Sequence[Shipment], lines: Sequence[int], on: date
+    ) -> list[list[Reason]]:
+        """The rules' reasons for each shipment, their party names matched together first."""
+        self._match_parties(shipments)
+        return [self._evaluate(s, line, on) for s, line in zip(shipments, lines, strict=True)]
 
     def _match_parties(self, shipments: Sequence[Shipment]) -> None:
         """Match the batch's party names at once, so that the rules' `match` calls are lookups."""
         fields = {field for rule in self.rules.party_rules for field in rule.fields}
         names = [value for s in shipments for field in fields if (value := getattr(s, field))]
         # Should this fail, each record's rules match its names one by one, and a failure
-        # there flags that record (see `_decide`): screening fails closed as without batches.
+        # there flags that record (see `_evaluate`): screening fails closed as without batches.
         # Said once on stderr, since otherwise the only symptom would be a slow run.
         try:
             self.matcher.match_many(names, self.rules.flag_cutoff())
@@ -182,6 +244,145 @@ class Screener:
                 RuntimeWarning,
                 stacklevel=2,
             )
+
+
+_WORKER: Screener | None = None
+"""In a worker process: the screener it was forked from (index, lists and rules shared)."""
+
+
+class _Claims:
+    """Which process screens each part of a batch: the first to claim it. One slot per part,
+    in memory shared with the workers, holding the number of the batch that last claimed it."""
+
+    def __init__(self, parts: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._slots = context.RawArray("q", parts)
+        self._lock = context.Lock()
+        self.parts = parts
+
+    def claim(self, batch: int, part: int) -> bool:
+        with self._lock:
+            if self._slots[part] == batch:
+                return False
+            self._slots[part] = batch
+            return True
+
+
+_CLAIMS: _Claims | None = None
+
+
+def _start_worker(screener: Screener, claims: _Claims) -> None:
+    global _WORKER, _CLAIMS
+    _WORKER, _CLAIMS = screener, claims
+    # Ctrl-C reaches the whole process group: the parent stops the run and its workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _evaluate_in_worker(
+    batch: int, part: int, shipments: Sequence[Shipment], lines: Sequence[int], on: date
+) -> list[list[Reason]] | None:
+    """The part's reasons, or None when the parent has claimed the part first."""
+    assert _WORKER is not None and _CLAIMS is not None, "not a worker process"
+    if not _CLAIMS.claim(batch, part):
+        return None
+    return _WORKER._evaluate_batch(shipments, lines, on)
+
+
+class _Pool:
+    """Worker processes forked from a screener, sharing out each batch in parts of
+    `PART_RECORDS`. The workers take the parts from the end of the batch, this process from
+    the front, each claiming a part before screening it, and each part is decided as soon as
+    it is screened: both ends meet wherever the work takes them, and decisions still come out
+    in input order. Forked, not spawned, so workers start in milliseconds with the index built
+    (shared copy-on-write) and only records and reasons are pickled. A worker that fails costs
+    time, never a record: the parts it had are screened here instead, with a warning."""
+
+    def __init__(self, screener: Screener, executor: Executor, claims: _Claims) -> None:
+        self._screener = screener
+        self._executor: Executor | None = executor
+        self._claims = claims
+        self._batch = 0
+
+    @classmethod
+    def start(cls, screener: Screener) -> _Pool | None:
+        """The pool, or None where processes cannot be forked (Windows, macOS default)."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        claims = _Claims(len(_parts(BATCH_RECORDS, PART_RECORDS)))
+        executor = ProcessPoolExecutor(
+            screener.workers - 1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(screener, claims),  # inherited through the fork, not pickled
+        )
+        return cls(screener, executor, claims)
+
+    def evaluate(
+        self, shipments: Sequence[Shipment], lines: Sequence[int], on: date
+    ) -> Iterator[list[list[Reason]]]:
+        """`Screener._evaluate_batch` of the batch, shared out, one part at a time in order."""
+        screener = self._screener
+        self._batch += 1
+        batch = self._batch
+        parts = _parts(len(shipments), PART_RECORDS)
+        if len(parts) > self._claims.parts:  # a batch larger than when the pool started
+            yield screener._evaluate_batch(shipments, lines, on)
+            return
+        futures: dict[int, Future[list[list[Reason]] | None]] = {}
+        for i in reversed(range(1, len(parts))):
+            if self._executor is None:
+                break
+            start, end = parts[i]
+            try:
+                futures[i] = self._executor.submit(
+                    _evaluate_in_worker, batch, i, shipments[start:end], lines[start:end], on
+                )
+            except Exception as exc:  # the pool broke: these parts are screened here
+                self._failed(exc)
+        for i, (start, end) in enumerate(parts):
+            future = futures.get(i)
+            if (
+                future is not None
+                and self._executor is not None
+                and not self._claims.claim(batch, i)  # a worker has it
+            ):
+                try:
+                    part = future.result()
+                    if part is None or len(part) != end - start:
+                        found = "no" if part is None else len(part)
+                        raise RuntimeError(f"{found} results for {end - start} records")
+                except Exception as exc:
+                    self._failed(exc)
+                else:
+                    yield part
+                    continue
+            yield screener._evaluate_batch(shipments[start:end], lines[start:end], on)
+
+    def _failed(self, exc: Exception) -> None:
+        """Said once; the pool is shut and the run goes on in this process alone."""
+        if self._executor is not None:
+            warnings.warn(
+                f"a screening worker process failed ({exc!r}); screening in this process only",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            self._executor.shutdown(wait=False)
+            self._executor = None
+
+    def close(self) -> None:
+        """Parts not started yet are dropped: the run is over, or abandoned by its reader."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _parts(count: int, size: int) -> list[tuple[int, int]]:
+    """[start, end) of consecutive parts of `count` items, none longer than `size`, all of
+    near-equal length."""
+    n = max(1, -(-count // size))
+    bounds = [count * i // n for i in range(n + 1)]
+    return list(itertools.pairwise(bounds))
 
 
 def _batches(

@@ -45,7 +45,7 @@ from dualscreen.output import OutputFormat, writer_for
 from dualscreen.output.atomic import atomic_output
 from dualscreen.pins import check_pins, load_pins
 from dualscreen.records import InputFormat, RawRecord, canonical_name, read_source
-from dualscreen.screening import Screener
+from dualscreen.screening import Screener, default_workers
 from dualscreen.store import Store, resolve_store
 
 P = ParamSpec("P")
@@ -294,6 +294,19 @@ def screen(
             dir_okay=False,
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-j",
+            envvar="DUALSCREEN_WORKERS",
+            min=1,
+            help="Processes that screen large inputs together (forked where the platform "
+            "allows; decisions and their order are the same). Default: one per CPU core; "
+            "1 screens in this process only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Screen shipment records: pass, flag or block each, with the reasons."""
     check_list_format(list_format)
@@ -325,7 +338,11 @@ def screen(
     if case_store is not None:
         ctx.call_on_close(case_store.close)
     screener = Screener.from_paths(
-        rules or [default_rules()], lists or default_lists(), list_format, case_store
+        rules or [default_rules()],
+        lists or default_lists(),
+        list_format,
+        case_store,
+        workers or default_workers(),
     )
     if pin_lists is not None:
         check_pins(load_pins(pin_lists), [lst.info for lst in screener.lists], pin_lists)

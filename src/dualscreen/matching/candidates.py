@@ -38,8 +38,15 @@ def key_grams(key: str) -> list[str]:
     """Trigrams of the words padded by a space, one per letter (named by its middle letter):
     "ab cd" → " ab", "ab ", " cd", "cd ". None spans two words, so they are the same whatever
     order the words come in, and the bound holds for scoring with shared words lined up too."""
-    padded = f" {key} "
-    return [padded[i - 1 : i + 2] for i in range(1, len(padded) - 1) if padded[i] != " "]
+    return [gram for word in key.split() for gram in _word_grams(word)]
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """One word's trigrams, remembered: a batch of mostly distinct names still repeats its
+    given names, surnames and company words."""
+    padded = f" {word} "
+    return tuple(padded[i - 1 : i + 2] for i in range(1, len(padded) - 1))
 
 
 def counted_grams(key: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from dualscreen.countries import clean_country
@@ -18,8 +19,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # left after whitespace is c
 _CANONICAL = frozenset(SHIPMENT_FIELDS)
 
 
+@lru_cache(maxsize=1024)
 def canonical_name(column: str) -> str:
-    """`End User`, `end-user` and `END_USER` all name the canonical field `end_user`."""
+    """`End User`, `end-user` and `END_USER` all name the canonical field `end_user`.
+    Remembered: every record of a file has the same columns."""
     return _SPACES.sub("_", column.strip().lower()).replace("-", "_")
 
 
@@ -63,7 +66,8 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str | int | float):
-        return _SPACES.sub(" ", str(value)).strip()
+        # str.split() splits on the whitespace `\s` matches: runs collapsed, ends trimmed.
+        return " ".join(str(value).split())
     return None
 
 

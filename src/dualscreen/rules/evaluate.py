@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from dualscreen.matching import NameMatcher
 from dualscreen.matching.normalize import fold
-from dualscreen.models import Action, Reason, ReasonKind, RestrictedList, Shipment
+from dualscreen.models import SHIPMENT_FIELDS, Action, Reason, ReasonKind, RestrictedList, Shipment
 from dualscreen.rules.models import (
     Commodity,
     CommodityRule,
@@ -19,9 +20,23 @@ from dualscreen.rules.models import (
     RuleBase,
     RuleSet,
 )
-from dualscreen.rules.template import render
+from dualscreen.rules.template import placeholders, render
 
 UNCONTROLLED = frozenset({"", "EAR99"})
+_RECORD_FIELDS = frozenset(SHIPMENT_FIELDS)
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """`fold`, remembered: goods descriptions and rule keywords repeat across records."""
+    return fold(text)
+
+
+@lru_cache(maxsize=4096)
+def _first_region(code: str, regions: tuple[str, ...]) -> str | None:
+    """The first of a rule's regions that `code` falls under, remembered: asked once per rule
+    and record, of a handful of distinct destinations."""
+    return next((r for r in regions if in_region(code, r)), None)
 
 
 def in_region(code: str, region: str) -> bool:
@@ -29,8 +44,32 @@ def in_region(code: str, region: str) -> bool:
     return code == region or ("-" not in region and code.startswith(region + "-"))
 
 
+@lru_cache(maxsize=256)
+def _record_placeholders(template: str) -> tuple[str, ...]:
+    return tuple(sorted(placeholders(template) & _RECORD_FIELDS))
+
+
+def _render(template: str, values: dict[str, Any]) -> str:
+    """`render`, remembered for text values seen before: most records of a batch share their
+    commodity and destination reasons word for word. (Not for numbers: 1 and 1.0 are one key
+    to a cache but not one text.)"""
+    if all(v is None or type(v) is str for v in values.values()):
+        return _render_items(template, tuple(values.items()))
+    return render(template, values)
+
+
+@lru_cache(maxsize=4096)
+def _render_items(template: str, items: tuple[tuple[str, Any], ...]) -> str:
+    return render(template, dict(items))
+
+
 def _values(shipment: Shipment, rule: RuleBase, **hit: Any) -> dict[str, Any]:
-    values: dict[str, Any] = shipment.model_dump(mode="json")
+    """What the explanation can show: only the record fields its template names (a whole
+    `model_dump` per reason cost more than the rest of the reason)."""
+    values: dict[str, Any] = {}
+    for name in _record_placeholders(rule.explanation):
+        value = getattr(shipment, name)
+        values[name] = value.isoformat() if isinstance(value, date) else value
     values["rule_id"] = rule.id
     values.update(hit)
     return values
@@ -50,7 +89,7 @@ def _reason(
         kind=kind,
         action=action or rule.action,
         rule=rule.id,
-        explanation=render(rule.explanation, _values(shipment, rule, **hit)),
+        explanation=_render(rule.explanation, _values(shipment, rule, **hit)),
         basis=rule.basis,
         **(fields or {}),
     )
@@ -60,12 +99,12 @@ def classify(shipment: Shipment, rule: CommodityRule) -> Commodity | None:
     """The most specific commodity whose HS prefix (and keywords, if any) the goods match."""
     if not shipment.hs_code:
         return None
-    description = f" {fold(shipment.description)} "
+    description = f" {_folded(shipment.description)} "
     best: Commodity | None = None
     for c in rule.commodities:
         if not shipment.hs_code.startswith(c.hs):
             continue
-        if c.keywords and not any(f" {fold(k)} " in description for k in c.keywords):
+        if c.keywords and not any(f" {_folded(k)} " in description for k in c.keywords):
             continue
         if best is None or len(c.hs) > len(best.hs):
             best = c
@@ -81,8 +120,9 @@ def _party_reasons(
     on: date,
 ) -> list[Reason]:
     reasons: list[Reason] = []
-    if rule.destinations is not None and not any(
-        in_region(shipment.destination_country, d) for d in rule.destinations
+    if (
+        rule.destinations is not None
+        and _first_region(shipment.destination_country, tuple(rule.destinations)) is None
     ):
         return reasons
     countries = {
@@ -154,7 +194,7 @@ def evaluate(
     """All reasons the rules in force find, worst first. Rules apply as on the shipment's
     date, else `on`."""
     when = shipment.date or on
-    in_force = [r for r in rules.rules if r.in_force(when)]
+    in_force = rules.in_force(when)
     reasons: list[Reason] = []
 
     strategic = shipment.control_code not in UNCONTROLLED
@@ -181,7 +221,7 @@ def evaluate(
             reasons.extend(_party_reasons(shipment, rule, lists, matcher, cutoff, on))
         elif isinstance(rule, ExportBanRule):
             prefix = next((p for p in rule.hs_prefixes if shipment.hs_code.startswith(p)), None)
-            if prefix and any(in_region(shipment.origin_country, o) for o in rule.origins):
+            if prefix and _first_region(shipment.origin_country, tuple(rule.origins)):
                 reasons.append(_reason(ReasonKind.EXPORT_BAN, rule, shipment, hs_prefix=prefix))
         elif isinstance(rule, DestinationRule):
             goods_apply = (
@@ -189,9 +229,7 @@ def evaluate(
                 or (rule.goods == "strategic" and strategic)
                 or (rule.goods == "controlled" and shipment.control_code not in UNCONTROLLED)
             )
-            country = next(
-                (c for c in rule.countries if in_region(shipment.destination_country, c)), None
-            )
+            country = _first_region(shipment.destination_country, tuple(rule.countries))
             if country and goods_apply:
                 reasons.append(
                     _reason(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -226,11 +227,34 @@ class RuleSet(BaseModel):
     files: tuple[tuple[str, str, str], ...]  # (path, version, sha256)
     sha256: str
 
+    # Asked for once per record: worked out once per rule set (and per date) instead. Cached
+    # properties, not private attributes: those go through pydantic's slow `__getattr__`.
+    @cached_property
+    def _party_rules(self) -> tuple[PartyRule, ...]:
+        return tuple(r for r in self.rules if isinstance(r, PartyRule))
+
+    @cached_property
+    def _cutoff(self) -> float:
+        cutoffs = [t.flag for r in self._party_rules for t in (r.thresholds, *r.per_list.values())]
+        return min(cutoffs, default=1.0)
+
+    @cached_property
+    def _in_force(self) -> dict[date, tuple[Rule, ...]]:
+        return {}
+
     @property
     def party_rules(self) -> list[PartyRule]:
-        return [r for r in self.rules if isinstance(r, PartyRule)]
+        return list(self._party_rules)
 
     def flag_cutoff(self) -> float:
         """The lowest score any party rule acts on: the matcher need not look below it."""
-        cutoffs = [t.flag for r in self.party_rules for t in (r.thresholds, *r.per_list.values())]
-        return min(cutoffs, default=1.0)
+        return self._cutoff
+
+    def in_force(self, on: date) -> tuple[Rule, ...]:
+        """The rules in force on a date, in file order."""
+        found = self._in_force.get(on)
+        if found is None:
+            if len(self._in_force) > 1024:  # records with many distinct dates
+                self._in_force.clear()
+            found = self._in_force[on] = tuple(r for r in self.rules if r.in_force(on))
+        return found
