@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dualscreen.errors import ListError
 from dualscreen.models import ListInfo
 
@@ -26,6 +24,8 @@ def _parse(text: str, path: Path) -> Any:
         return json.loads(text)
     except ValueError:
         pass
+    import yaml  # here: only a run with --pin-lists pays for it
+
     try:
         return yaml.safe_load(text)  # safe: plain data only, never objects
     except yaml.YAMLError as exc:

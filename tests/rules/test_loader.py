@@ -150,3 +150,42 @@ def test_folder_loads_yaml_files_in_name_order(tmp_path: Path) -> None:
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="no such"):
         load_rules([tmp_path / "nope.yaml"])
+
+
+# --- the cache of validated rules ----------------------------------------------------------
+
+
+@pytest.fixture()
+def rules_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("DUALSCREEN_CACHE_DIR", str(directory))
+    monkeypatch.delenv("DUALSCREEN_NO_CACHE", raising=False)
+    return directory / "rules"
+
+
+def test_rules_loaded_again_come_from_the_cache_and_equal_the_first(
+    tmp_path: Path, rules_cache: Path
+) -> None:
+    path = write(tmp_path, VALID)
+    first = load_rules([path])
+    (entry,) = rules_cache.iterdir()
+    assert load_rules([path]) == first
+    assert list(rules_cache.iterdir()) == [entry]
+
+
+def test_an_edited_rules_file_is_validated_again(tmp_path: Path, rules_cache: Path) -> None:
+    path = write(tmp_path, VALID)
+    load_rules([path])
+    write(tmp_path, VALID.replace("countries: [cu, UA-43]", "countries: [IR]"))
+    (rule,) = load_rules([path]).rules
+    assert isinstance(rule, DestinationRule) and rule.countries == ["IR"]
+
+
+def test_invalid_rules_fail_every_time_and_are_not_cached(
+    tmp_path: Path, rules_cache: Path
+) -> None:
+    path = write(tmp_path, VALID.replace("basis:", "basys:"))
+    for _ in range(2):
+        with pytest.raises(RulesError, match="unknown key"):
+            load_rules([path])
+    assert not rules_cache.exists() or not any(rules_cache.iterdir())

@@ -21,7 +21,7 @@ EXIT_PASS, EXIT_ERROR, EXIT_USAGE, EXIT_FLAG, EXIT_BLOCK = 0, 1, 2, 3, 4
 err = Console(stderr=True, highlight=False)
 """Everything that is not data goes here: warnings, progress, the run summary, errors."""
 
-LIST_FORMATS = tuple(IMPORTERS)
+LIST_FORMATS = tuple(IMPORTERS)  # names only: no importer is imported
 
 ListsOption = Annotated[
     list[Path] | None,

@@ -2,45 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from dualscreen.errors import ListError
-from dualscreen.lists import (
-    bis_dpl,
-    csl,
-    eu,
-    generic,
-    native,
-    ofac_sdn,
-    ofac_sdn_xml,
-    opensanctions,
-    uk,
-    un,
-)
 from dualscreen.lists.cache import cached, content_key
 from dualscreen.lists.interface import Importer
 from dualscreen.models import RestrictedList
 
-IMPORTERS: dict[str, Importer] = {
-    imp.format: imp
-    for imp in (
-        ofac_sdn.IMPORTER,
-        ofac_sdn_xml.IMPORTER,
-        un.IMPORTER,
-        eu.XML,
-        eu.CSV,
-        bis_dpl.IMPORTER,
-        csl.IMPORTER,
-        uk.IMPORTER,
-        opensanctions.FTM,
-        # Before native CSV: targets.simple.csv has `id` and `name` columns too.
-        opensanctions.SIMPLE,
-        generic.IMPORTER,
-        native.CSV,
-        native.YAML,
-    )
+_FORMATS: dict[str, tuple[str, str]] = {
+    "ofac-sdn": ("ofac_sdn", "IMPORTER"),
+    "ofac-sdn-xml": ("ofac_sdn_xml", "IMPORTER"),
+    "un": ("un", "IMPORTER"),
+    "eu-fsf-xml": ("eu", "XML"),
+    "eu-fsf-csv": ("eu", "CSV"),
+    "bis-dpl": ("bis_dpl", "IMPORTER"),
+    "csl": ("csl", "IMPORTER"),
+    "uk-ofsi": ("uk", "IMPORTER"),
+    "opensanctions-ftm": ("opensanctions", "FTM"),
+    # Before native CSV: targets.simple.csv has `id` and `name` columns too.
+    "opensanctions-simple": ("opensanctions", "SIMPLE"),
+    "generic-csv": ("generic", "IMPORTER"),
+    "native-csv": ("native", "CSV"),
+    "native-yaml": ("native", "YAML"),
 }
+"""Every list format: its importer's module and name, in detection order."""
+
+
+class _Importers(Mapping[str, Importer]):
+    """The importers by format, each module imported when its importer is first needed: a run
+    that loads three lists from the cache need not import (and build the models of) thirteen."""
+
+    def __getitem__(self, name: str) -> Importer:
+        module, attribute = _FORMATS[name]
+        importer: Importer = getattr(
+            importlib.import_module(f"dualscreen.lists.{module}"), attribute
+        )
+        return importer
+
+    def __contains__(self, name: object) -> bool:
+        return name in _FORMATS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FORMATS)
+
+    def __len__(self) -> int:
+        return len(_FORMATS)
+
+
+IMPORTERS: Mapping[str, Importer] = _Importers()
 """Every list format by its `--list-format` name, in detection order."""
 
 _NOT_LISTS = {".md", ".rst", ".html", ".pdf", ".pyc"}
@@ -64,10 +76,10 @@ def discover(path: Path, list_format: str | None = None) -> list[tuple[Importer,
         raise ListError("no such list file or folder", path=path)
     if list_format is not None:
         forced = IMPORTERS[list_format]
-        if path.is_file() or forced is ofac_sdn.IMPORTER:
+        if path.is_file() or forced is IMPORTERS["ofac-sdn"]:
             return [(forced, path)]
-    elif ofac_sdn.IMPORTER.detect(path):
-        return [(ofac_sdn.IMPORTER, path)]
+    elif IMPORTERS["ofac-sdn"].detect(path):
+        return [(IMPORTERS["ofac-sdn"], path)]
     if path.is_dir():
         found: list[tuple[Importer, Path]] = []
         children = [c for c in sorted(path.iterdir()) if not _is_documentation(c)]
@@ -106,7 +118,7 @@ def load_lists(paths: Sequence[Path], list_format: str | None = None) -> list[Re
     seen: set[str] = set()
     hashes: dict[str, str] = {}
     for path in paths:
-        for importer, target in discover(path, list_format):
+        for importer, target in _discovered(path, list_format):
             lst = load_cached(importer, target)
             if lst.info.sha256 in hashes:
                 raise ListError(
@@ -124,3 +136,22 @@ def load_lists(paths: Sequence[Path], list_format: str | None = None) -> list[Re
             seen.add(lst.info.name)
             loaded.append(lst)
     return loaded
+
+
+def _discovered(path: Path, list_format: str | None) -> list[tuple[Importer, Path]]:
+    """`discover`, cached under the bytes and names of every file below `path`: detecting a
+    format asks the importers in turn, and importing them all costs a one-record run more than
+    hashing its list files once more. Errors are `discover`'s own, never cached."""
+    try:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        digest = hashlib.sha256()
+        for file in files:
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    except (OSError, ValueError):
+        return discover(path, list_format)
+    key = content_key("discover", str(path.resolve()), list_format or "", digest.hexdigest())
+    found = cached(
+        "discover", key, lambda: [(i.format, str(t)) for i, t in discover(path, list_format)]
+    )
+    return [(IMPORTERS[name], Path(target)) for name, target in found]

@@ -33,7 +33,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dualscreen import __version__
@@ -163,6 +162,8 @@ def load_sources(path: Path) -> dict[str, Source]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UpdateError(f"cannot read sources file: {exc}", path=path) from exc
+    import yaml  # here: `screen` imports this module and need not pay for YAML
+
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
+from dualscreen import models as shared_models
 from dualscreen.errors import RulesError
+from dualscreen.lists.cache import cached, content_key
+from dualscreen.rules import models
 from dualscreen.rules.models import RuleFile, RuleSet
+
+if TYPE_CHECKING:
+    import yaml
 
 Lines = dict[tuple[Any, ...], int]
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_SCALARS = yaml.SafeLoader("")  # safe constructors only: no Python objects from rules files
+
+
+@cache
+def _scalars() -> yaml.SafeLoader:
+    """Safe constructors only: no Python objects from rules files."""
+    import yaml
+
+    return yaml.SafeLoader("")
 
 
 def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: Lines, file: Path) -> Any:
     """Build plain data from a composed YAML node, noting the line of every key and item."""
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
         raise RulesError(
@@ -40,7 +55,7 @@ def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: Lines, file: Path)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node, deep=True)
+    return _scalars().construct_object(node, deep=True)
 
 
 def _locate(loc: tuple[Any, ...], data: Any, lines: Lines) -> tuple[int | None, str]:
@@ -70,6 +85,8 @@ def _locate(loc: tuple[Any, ...], data: Any, lines: Lines) -> tuple[int | None, 
 
 
 def load_rule_file(path: Path) -> RuleFile:
+    import yaml  # here: a run whose rules are cached never imports it
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -114,12 +131,22 @@ def rule_files(path: Path) -> list[Path]:
 
 
 def load_rules(paths: Sequence[Path]) -> RuleSet:
-    """Load and merge rules files; a rule id used twice is an error, not a silent override."""
+    """Load and merge rules files; a rule id used twice is an error, not a silent override.
+    The validated rules are cached under the files' names and bytes and the source of the
+    models they are made of (a change to those rebuilds them, no version to bump): parsing and
+    validating the YAML cost a one-record run more than the rest of its rules work."""
+    files = [f for p in paths for f in rule_files(p)]
+    code = [Path(m.__file__) for m in (models, shared_models) if m.__file__]
+    key = content_key("rules", *(str(f) for f in files), *files, *code)
+    return cached("rules", key, lambda: _load(files))
+
+
+def _load(paths: Sequence[Path]) -> RuleSet:
     rules = []
     files = []
     seen: dict[str, Path] = {}
     digest = hashlib.sha256()
-    for file in (f for p in paths for f in rule_files(p)):
+    for file in paths:
         rule_file = load_rule_file(file)
         raw = file.read_bytes()
         digest.update(file.name.encode() + b"\0" + raw)
