@@ -327,3 +327,21 @@ def test_jsonl_party_reasons_carry_confidence_and_the_match_detail(
     assert match["normalised"] == ['legal form "sa" set aside (listed)']
     assert "country" not in match  # the watch list gives no country
     assert match["summary"] in party["explanation"]
+
+
+def test_workers_change_nothing_in_the_output(invoke: Invoke, watch_list: Path) -> None:
+    """900 records: enough for the batch to be shared out among worker processes."""
+    records = "\n".join([PASS, FLAG, BLOCK] * 300) + "\n"
+    outputs = [
+        invoke("screen", "--lists", str(watch_list), "-q", *workers, input=records)
+        for workers in ([], ["--workers", "1"], ["-j", "2"])
+    ]
+    assert {r.exit_code for r in outputs} == {4}
+    assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
+    assert len(decisions(outputs[2].stdout)) == 900
+
+
+def test_workers_must_be_at_least_one(invoke: Invoke, watch_list: Path) -> None:
+    result = invoke("screen", "--lists", str(watch_list), "--workers", "0", input=PASS)
+    assert result.exit_code == 2
+    assert "--workers" in result.stderr

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def key_grams(key: str) -> list[str]:
     """Trigrams of the words padded by a space, one per letter (named by its middle letter):
     "ab cd" → " ab", "ab ", " cd", "cd ". None spans two words, so they are the same whatever
     order the words come in, and the bound holds for scoring with shared words lined up too."""
-    return [gram for word in key.split() for gram in _word_grams(word)]
+    return list(chain.from_iterable(map(_word_grams, key.split())))
 
 
 @lru_cache(maxsize=65536)

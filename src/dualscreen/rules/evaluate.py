@@ -101,9 +101,9 @@ def classify(shipment: Shipment, rule: CommodityRule) -> Commodity | None:
         return None
     description = f" {_folded(shipment.description)} "
     best: Commodity | None = None
-    for c in rule.commodities:
-        if not shipment.hs_code.startswith(c.hs):
-            continue
+    code, by_prefix = shipment.hs_code, rule.by_prefix
+    # Prefixes of one length are one string, so ties on length stay in file order.
+    for c in (c for n in range(4, len(code) + 1) for c in by_prefix.get(code[:n], ())):
         if c.keywords and not any(f" {_folded(k)} " in description for k in c.keywords):
             continue
         if best is None or len(c.hs) > len(best.hs):

@@ -202,6 +202,15 @@ class CommodityRule(RuleBase):
         {"mineral", "stage", "commodity", "hs_prefix"}
     )
 
+    @cached_property
+    def by_prefix(self) -> dict[str, tuple[Commodity, ...]]:
+        """The commodities by HS prefix, in file order: a record's code is looked up by its
+        own prefixes (4 to 10 digits) instead of tested against every commodity."""
+        found: dict[str, tuple[Commodity, ...]] = {}
+        for c in self.commodities:
+            found[c.hs] = (*found.get(c.hs, ()), c)
+        return found
+
 
 Rule = Annotated[
     PartyRule | DestinationRule | ExportBanRule | ControlRule | CommodityRule,
