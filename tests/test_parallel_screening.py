@@ -93,12 +93,12 @@ def _dies(batch: int, part: int, *args: Any) -> None:
         os._exit(9)
 
 
-_real_worker = screening._evaluate_in_worker
+_real_worker = screening._screen_in_worker
 
 
-def _loses_a_record(*args: Any) -> list[list[Reason]] | None:
+def _loses_a_record(*args: Any) -> Any:
     found = _real_worker(*args)
-    return found[1:] if found else found
+    return (found[0][1:], found[1]) if found else found
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_a_failing_worker_falls_back_to_this_process_without_losing_a_record(
     serial = list(Screener(load_rules([default_rules()]), _watch(tmp_path).lists).screen(records))
     # Forked after this, the workers run the broken function; this process is slowed down so
     # that they claim their parts before it could take them over.
-    monkeypatch.setattr(screening, "_evaluate_in_worker", worker)
+    monkeypatch.setattr(screening, "_screen_in_worker", worker)
     parent, evaluate_batch = os.getpid(), Screener._evaluate_batch
 
     def slow_here(self: Screener, *args: Any) -> list[list[Reason]]:
@@ -160,3 +160,21 @@ def test_a_batch_is_cut_in_near_equal_parts(
     count: int, size: int, expected: list[tuple[int, int]]
 ) -> None:
     assert screening._parts(count, size) == expected
+
+
+@pytest.mark.parametrize("bad_line", [100, 700], ids=["in the first part", "in a later part"])
+def test_a_record_that_cannot_be_parsed_stops_the_run_after_those_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad_line: int
+) -> None:
+    real = screening.to_shipment
+
+    def breaks_on_one(raw: RawRecord, *args: Any) -> Any:
+        if raw.line == bad_line:
+            raise ValueError(f"bad record {raw.line}")
+        return real(raw, *args)
+
+    monkeypatch.setattr(screening, "to_shipment", breaks_on_one)  # before the workers fork
+    out = []
+    with pytest.raises(ValueError, match=f"bad record {bad_line}"):
+        out.extend(_watch(tmp_path).screen(_records(PARALLEL_MIN_RECORDS * 2)))
+    assert [d.id for d in out] == [str(n) for n in range(1, bad_line)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -50,6 +52,8 @@ PART_RECORDS = 250
 processes, large enough for `match_many` to count candidates in bulk."""
 
 Parsed = tuple[Shipment, dict[str, Any], list[Reason]]
+Screened = tuple[list[tuple[Parsed, list[Reason]]], Exception | None]
+"""A part's records, parsed with the rules' reasons for each, and the error that stopped it."""
 
 
 def default_workers() -> int:
@@ -194,26 +198,18 @@ class Screener:
         pool: _Pool | None = None
         try:
             for batch, error in _batches(records, BATCH_RECORDS):
-                parsed: list[Parsed] = []
-                for raw in batch:
-                    default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
-                    try:
-                        parsed.append(to_shipment(raw, mapping or {}, default_id))
-                    except Exception as exc:  # raised after the records before it, as unbatched
-                        error = exc
-                        break
-                shipments = [shipment for shipment, _, _ in parsed]
-                lines = [raw.line for raw in batch[: len(parsed)]]
-                if pool is None and self.workers > 1 and len(parsed) >= PARALLEL_MIN_RECORDS:
+                if pool is None and self.workers > 1 and len(batch) >= PARALLEL_MIN_RECORDS:
                     pool = _Pool.start(self)
-                if pool is not None and len(parsed) >= PARALLEL_MIN_RECORDS:
-                    found = pool.evaluate(shipments, lines, today)
+                if pool is not None and len(batch) >= PARALLEL_MIN_RECORDS:
+                    parts = pool.screen(batch, mapping or {}, qualify_ids, today)
                 else:
-                    found = iter([self._evaluate_batch(shipments, lines, today)])
-                waiting = iter(parsed)  # decided part by part, in order
-                for part in found:
-                    for more, (shipment, record, reasons) in zip(part, waiting, strict=False):
+                    parts = iter([self._screen_part(batch, mapping or {}, qualify_ids, today)])
+                for screened, failed in parts:  # in order, part by part
+                    for (shipment, record, reasons), more in screened:
                         yield self._conclude(shipment, record, reasons + more, today)
+                    if failed is not None:  # raised after the records before it, as unbatched
+                        error = failed
+                        break
                 if self.store is not None:
                     self.store.flush()  # a batch's screenings in one transaction
                 if error is not None:
@@ -221,6 +217,24 @@ class Screener:
         finally:
             if pool is not None:
                 pool.close()
+
+    def _screen_part(
+        self, raws: Sequence[RawRecord], mapping: Mapping[str, str], qualify_ids: bool, on: date
+    ) -> Screened:
+        """Each record parsed, then the rules' reasons for all of them; parsing stops at a
+        record that raises, and the error comes back after the records before it."""
+        parsed: list[Parsed] = []
+        error: Exception | None = None
+        for raw in raws:
+            default_id = f"{raw.source}:{raw.line}" if qualify_ids else str(raw.line)
+            try:
+                parsed.append(to_shipment(raw, mapping, default_id))
+            except Exception as exc:
+                error = exc
+                break
+        shipments = [shipment for shipment, _, _ in parsed]
+        found = self._evaluate_batch(shipments, [raw.line for raw in raws[: len(parsed)]], on)
+        return list(zip(parsed, found, strict=True)), error
 
     def _evaluate_batch(
         self, shipments: Sequence[Shipment], lines: Sequence[int], on: date
@@ -279,24 +293,30 @@ def _start_worker(screener: Screener, claims: _Claims) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _evaluate_in_worker(
-    batch: int, part: int, shipments: Sequence[Shipment], lines: Sequence[int], on: date
-) -> list[list[Reason]] | None:
-    """The part's reasons, or None when the parent has claimed the part first."""
+def _screen_in_worker(
+    batch: int,
+    part: int,
+    raws: Sequence[RawRecord],
+    mapping: Mapping[str, str],
+    qualify_ids: bool,
+    on: date,
+) -> Screened | None:
+    """`Screener._screen_part` of one part, or None when the parent has claimed it first."""
     assert _WORKER is not None and _CLAIMS is not None, "not a worker process"
     if not _CLAIMS.claim(batch, part):
         return None
-    return _WORKER._evaluate_batch(shipments, lines, on)
+    return _WORKER._screen_part(raws, mapping, qualify_ids, on)
 
 
 class _Pool:
     """Worker processes forked from a screener, sharing out each batch in parts of
     `PART_RECORDS`. The workers take the parts from the end of the batch, this process from
-    the front, each claiming a part before screening it, and each part is decided as soon as
-    it is screened: both ends meet wherever the work takes them, and decisions still come out
-    in input order. Forked, not spawned, so workers start in milliseconds with the index built
-    (shared copy-on-write) and only records and reasons are pickled. A worker that fails costs
-    time, never a record: the parts it had are screened here instead, with a warning."""
+    the front, each claiming a part before parsing and screening it, and each part is decided
+    as soon as it is screened: both ends meet wherever the work takes them, and decisions still
+    come out in input order. Forked, not spawned, so workers start in milliseconds with the
+    index built (shared copy-on-write) and only records and their reasons are pickled. A
+    worker that fails costs time, never a record: the parts it had are screened here instead,
+    with a warning."""
 
     def __init__(self, screener: Screener, executor: Executor, claims: _Claims) -> None:
         self._screener = screener
@@ -310,6 +330,10 @@ class _Pool:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         claims = _Claims(len(_parts(BATCH_RECORDS, PART_RECORDS)))
+        # Batch matching counts candidates with numpy: imported once here, before the fork,
+        # rather than once in every worker.
+        with contextlib.suppress(ImportError):
+            importlib.import_module("numpy")
         executor = ProcessPoolExecutor(
             screener.workers - 1,
             mp_context=multiprocessing.get_context("fork"),
@@ -318,25 +342,25 @@ class _Pool:
         )
         return cls(screener, executor, claims)
 
-    def evaluate(
-        self, shipments: Sequence[Shipment], lines: Sequence[int], on: date
-    ) -> Iterator[list[list[Reason]]]:
-        """`Screener._evaluate_batch` of the batch, shared out, one part at a time in order."""
+    def screen(
+        self, raws: Sequence[RawRecord], mapping: Mapping[str, str], qualify_ids: bool, on: date
+    ) -> Iterator[Screened]:
+        """`Screener._screen_part` of the batch, shared out, one part at a time in order."""
         screener = self._screener
         self._batch += 1
         batch = self._batch
-        parts = _parts(len(shipments), PART_RECORDS)
+        parts = _parts(len(raws), PART_RECORDS)
         if len(parts) > self._claims.parts:  # a batch larger than when the pool started
-            yield screener._evaluate_batch(shipments, lines, on)
+            yield screener._screen_part(raws, mapping, qualify_ids, on)
             return
-        futures: dict[int, Future[list[list[Reason]] | None]] = {}
+        futures: dict[int, Future[Screened | None]] = {}
         for i in reversed(range(1, len(parts))):
             if self._executor is None:
                 break
             start, end = parts[i]
             try:
                 futures[i] = self._executor.submit(
-                    _evaluate_in_worker, batch, i, shipments[start:end], lines[start:end], on
+                    _screen_in_worker, batch, i, raws[start:end], mapping, qualify_ids, on
                 )
             except Exception as exc:  # the pool broke: these parts are screened here
                 self._failed(exc)
@@ -349,15 +373,15 @@ class _Pool:
             ):
                 try:
                     part = future.result()
-                    if part is None or len(part) != end - start:
-                        found = "no" if part is None else len(part)
+                    if part is None or not _complete(part, end - start):
+                        found = "no" if part is None else len(part[0])
                         raise RuntimeError(f"{found} results for {end - start} records")
                 except Exception as exc:
                     self._failed(exc)
                 else:
                     yield part
                     continue
-            yield screener._evaluate_batch(shipments[start:end], lines[start:end], on)
+            yield screener._screen_part(raws[start:end], mapping, qualify_ids, on)
 
     def _failed(self, exc: Exception) -> None:
         """Said once; the pool is shut and the run goes on in this process alone."""
@@ -375,6 +399,12 @@ class _Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _complete(part: Screened, count: int) -> bool:
+    """A part's results are one per record, or fewer and the error that stopped them."""
+    screened, failed = part
+    return len(screened) == count if failed is None else len(screened) < count
 
 
 def _parts(count: int, size: int) -> list[tuple[int, int]]:
