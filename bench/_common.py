@@ -16,13 +16,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from faker import Faker
 
-from dualscreen.models import EntityType, ListEntry
+from dualscreen.models import EntityType, ListEntry, RestrictedList
 from dualscreen.records import RawRecord
 
 INNOCENT_LOCALES = (
@@ -169,6 +171,67 @@ def one_typo(name: str, rng: random.Random) -> str:
     if operation == "insert":
         return name[:i] + like(rng.choice(_LETTERS)) + name[i:]
     return name[:i] + like(rng.choice(_LETTERS.replace(c.lower(), ""))) + name[i + 1 :]
+
+
+# --- real names in their original script ---------------------------------------------------
+
+_SCRIPT_NAMES = {
+    "ARABIC": "Arabic",
+    "CYRILLIC": "Cyrillic",
+    "GREEK": "Greek",
+    "HEBREW": "Hebrew",
+    "THAI": "Thai",
+    "CJK": "Han",
+    "HANGUL": "Hangul",
+    "HIRAGANA": "Japanese kana",
+    "KATAKANA": "Japanese kana",
+    "LATIN": "Latin",
+}
+
+
+def script_of(name: str) -> str:
+    """The script most of a name's letters are in ("Arabic", "Han", …; "other" if unnamed)."""
+    scripts = Counter(unicodedata.name(c, "?").split()[0] for c in name if c.isalpha())
+    if not scripts:
+        return "other"
+    return _SCRIPT_NAMES.get(scripts.most_common(1)[0][0], "other")
+
+
+@dataclass(frozen=True)
+class ScriptPair:
+    """A listed entry's own name in its original script, and the entry with only Latin names."""
+
+    script: str
+    query: str
+    list_name: str
+    entry: ListEntry
+
+
+def original_script_pairs(
+    lists: Sequence[RestrictedList],
+) -> tuple[list[RestrictedList], list[ScriptPair]]:
+    """The lists with every name not in Latin script taken out, and each name taken out paired
+    with its entry, if the entry keeps a Latin name: real pairs of an original-script name
+    (the UN's NAME_ORIGINAL_SCRIPT, OpenSanctions' native names) and its listed Latin forms, so
+    that finding the entry from the query shows cross-script matching on names as people
+    really write them, not as a bench's tables do."""
+    stripped: list[RestrictedList] = []
+    pairs: list[ScriptPair] = []
+    for lst in lists:
+        entries = []
+        for entry in lst.entries:
+            names = (entry.name, *entry.aliases)
+            latin = [n for n in names if script_of(n) == "Latin"]
+            if latin and len(latin) < len(names):
+                entry = entry.model_copy(update={"name": latin[0], "aliases": latin[1:]})
+                pairs += [
+                    ScriptPair(script_of(n), n, lst.info.name, entry)
+                    for n in dict.fromkeys(names)
+                    if script_of(n) != "Latin"
+                ]
+            entries.append(entry)
+        stripped.append(lst.model_copy(update={"entries": entries}))
+    return stripped, pairs
 
 
 # --- shipment records -----------------------------------------------------------------------

@@ -34,14 +34,17 @@ from anyascii import anyascii
 
 from _common import (
     INNOCENT_LOCALES,
+    ScriptPair,
     innocent_names,
     one_typo,
+    original_script_pairs,
     private_cache,
     reading_order,
     reordered,
 )
 from dualscreen.defaults import default_rules
 from dualscreen.lists import load_lists
+from dualscreen.matching import NameMatcher
 from dualscreen.models import Action, EntityType, ListEntry, Reason, ReasonKind
 from dualscreen.records import RawRecord
 from dualscreen.rules import load_rules
@@ -54,6 +57,12 @@ DEFAULT_LISTS = (
     SHARED_LISTS / "bis-dpl" / "dpl-2023-11.txt",
     SHARED_LISTS / "csl" / "consolidated-2023-11-truncated.clean.csv",
 )
+REAL_SCRIPT_LISTS = (
+    SHARED_LISTS / "un" / "UN_consolidated.xml",
+    SHARED_LISTS / "opensanctions" / "wd_persons-20240310-entities.ftm.json",
+)
+"""Lists that give names in their original script beside the Latin ones (the UN's
+NAME_ORIGINAL_SCRIPT, OpenSanctions' native-script names of Wikidata persons)."""
 DESTINATION = "CN"
 """Where the records go. The default rules apply the Military End User list only to shipments
 bound for a few countries (CN among them): with no destination its entries could never be hit,
@@ -162,7 +171,13 @@ def _greek(word: str) -> str:
     return text[:-1] + "ς" if text.endswith("σ") else text
 
 
-def _semitic(word: str, table: dict[str, str], initial: dict[str, str], final_a: str) -> str:
+def _semitic(
+    word: str,
+    table: dict[str, str],
+    initial: dict[str, str],
+    final_a: str,
+    medial: dict[str, str] | None = None,
+) -> str:
     """Arabic and Hebrew: consonants and long vowels written, medial a and e left out, a
     doubled consonant written once, a word-initial vowel on its carrier letter."""
     out: list[str] = []
@@ -171,6 +186,8 @@ def _semitic(word: str, table: dict[str, str], initial: dict[str, str], final_a:
         last = i == len(units) - 1
         if i == 0 and unit in initial:
             out.append(initial[unit])
+        elif i and medial and unit in medial:
+            out.append(medial[unit])
         elif unit == "a" and last:
             out.append(final_a)
         elif unit in ("a", "e") or (i and unit == units[i - 1] and unit not in _VOWELS):
@@ -187,7 +204,9 @@ def _arabic(word: str) -> str:
 
 def _hebrew(word: str) -> str:
     initial = {"a": "א", "e": "א", "i": "אי", "o": "או", "u": "או"}
-    text = _semitic(word, _HEBREW, initial, "ה")
+    # Unpointed Hebrew writes a consonant v or w inside a word as a double vav (Ivanov: איוונוב),
+    # so that it is not read as the vowel o or u.
+    text = _semitic(word, _HEBREW, initial, "ה", {"v": "וו", "w": "וו"})
     return text[:-1] + text[-1].translate(_HEBREW_FINAL) if text else text
 
 
@@ -223,8 +242,12 @@ def _ascii_lower(text: str) -> str:
 
 
 def transliterate(name: str, script: str) -> str:
-    """A romanised name written in `script`, word by word; anything but a-z is kept."""
-    return re.sub(r"[a-z]+", lambda m: _TRANSLITERATE[script](m.group()), _ascii_lower(name))
+    """A romanised name written in `script`, word by word; anything but a-z is kept. Arabic
+    joins its article to the word (al-Tikriti: التكريتي)."""
+    text = _ascii_lower(name)
+    if script == "Arabic":
+        text = re.sub(r"\b(?:al|el)[- ]+(?=[a-z])", "al", text)
+    return re.sub(r"[a-z]+", lambda m: _TRANSLITERATE[script](m.group()), text)
 
 
 # --- legal forms ----------------------------------------------------------------------------
@@ -551,6 +574,33 @@ def print_innocent(screener: Screener, count: int, seed: int, worst: int, destin
             )
 
 
+def print_real_scripts(paths: Iterable[Path], cutoff: float) -> None:
+    """Recall on real pairs: each original-script name of an entry, matched against the lists
+    with every non-Latin name taken out, found when its own entry scores `cutoff` or more."""
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        print("\nreal original-script names: no list with them found; skipped")
+        return
+    stripped, pairs = original_script_pairs(load_lists(paths))
+    matcher = NameMatcher(stripped)
+    found = matcher.match_many([p.query for p in pairs], cutoff)
+    by_script: dict[str, list[tuple[ScriptPair, float | None]]] = {}
+    for pair, hits in zip(pairs, found, strict=True):
+        own = [h.score for h in hits if h.entry.entry_id == pair.entry.entry_id]
+        by_script.setdefault(pair.script, []).append((pair, max(own, default=None)))
+    sources = ", ".join(p.name for p in paths)
+    print(
+        f"\nreal original-script names ({sources}): each matched at cutoff {cutoff} against the"
+        " same lists with every non-Latin name removed; recalled when its own entry is found"
+    )
+    print(f"{'script':<20} {'n':>5} {'recall':>8} {'mean score':>11}")
+    for script, outcomes in sorted(by_script.items(), key=lambda s: -len(s[1])):
+        scores = [s for _, s in outcomes if s is not None]
+        mean = statistics.fmean(scores) if scores else 0.0
+        print(f"{script:<20} {len(outcomes):>5} {len(scores) / len(outcomes):>8.1%} {mean:>11.3f}")
+    return
+
+
 def main() -> None:
     with private_cache():
         run()
@@ -604,6 +654,7 @@ def run() -> None:
     )
     print_recall(screener, results, args.show_misses)
     print_innocent(screener, args.innocent, args.seed, args.worst, args.destination)
+    print_real_scripts(REAL_SCRIPT_LISTS, min(f for f, _ in thresholds))
     print(
         f"\ntimes: lists, rules and index {ready - started:.1f} s; "
         f"{sum(map(len, cases.values())):,} variant queries {evaluated - ready:.1f} s; "

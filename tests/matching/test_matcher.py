@@ -233,3 +233,97 @@ def test_match_is_repeatable(matcher: NameMatcher) -> None:
     first = matcher.match("Vladimir Putin", FLAG)
     assert matcher.match("vladimir PUTIN", FLAG) == first
     assert matcher.match("Vladimir Putin", FLAG) == first
+
+
+SCRIPTS = _list(
+    "scripts",
+    _entry("8191", "AL-TIKRITI, Saddam Hussein", type=PERSON),
+    _entry("12403", "UR-REHMAN, Mati", type=PERSON),
+    _entry("36483", "KUZMIN, Pavel Vladimirovich", type=PERSON),
+    _entry("15729", "HUMANITY"),
+    _entry("31169", "INFOROS, OOO"),
+)
+
+
+@pytest.fixture(scope="module")
+def script_matcher() -> NameMatcher:
+    return NameMatcher([SANCTIONS, SCRIPTS])
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("صدام حسين التكريتي", "8191", id="arabic"),
+        pytest.param("סדאם חוסיין אל-תכריתי", "8191", id="hebrew"),
+        pytest.param("Παβελ Βλαντιμίροβιτς Κουζμίν", "36483", id="greek"),
+        pytest.param("ปาเวล วลาดิมิโรวิช คุซมิน", "36483", id="thai"),
+    ],
+)
+def test_a_name_in_another_script_flags_through_its_phonetic_skeleton(
+    script_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hit = _hit(script_matcher.match(query, FLAG), entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert hit.method is MatchMethod.PHONETIC
+    assert FLAG <= hit.score <= 0.9
+
+
+def test_a_latin_name_is_not_matched_by_skeleton(script_matcher: NameMatcher) -> None:
+    """Latin spellings keep the ordinary key: "Pawel Wladimirowicz Kazmin" is near Kuzmin's
+    skeleton, but only edit similarity may say how close it is."""
+    hits = script_matcher.match("Pawel Wladimirowicz Kazmin", 0.5)
+    assert hits
+    assert all(h.method is not MatchMethod.PHONETIC for h in hits)
+
+
+def test_a_phonetic_match_needs_rare_enough_words() -> None:
+    """محمد علي has the skeleton of MUHAMMAD ALI, but so do thousands of names: equal
+    skeletons of common words prove too little to flag."""
+    common = _list(
+        "common",
+        _entry("1", "ALI, Muhammad", type=PERSON),
+        *(_entry(str(i), f"ALI, Muhammad Kx{i}", type=PERSON) for i in range(2, 3000)),
+    )
+    assert _hit(NameMatcher([common]).match("محمد علي", FLAG), "1") is None
+
+
+def test_a_phonetic_match_is_not_reported_above_its_range(script_matcher: NameMatcher) -> None:
+    assert not [h for h in script_matcher.match("صدام حسين التكريتي", 0.95)]
+
+
+def test_the_same_names_in_a_batch_score_as_one_by_one(script_matcher: NameMatcher) -> None:
+    queries = ["صدام حسين التكريتي", "Παβελ Βλαντιμίροβιτς Κουζμίν", "Humanzty"] * 30
+    fresh = NameMatcher([SANCTIONS, SCRIPTS])
+    assert fresh.match_many(queries, FLAG) == [script_matcher.match(q, FLAG) for q in queries]
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Humanzty", "15729", id="eight-letters-one-changed"),
+        pytest.param("Hmuanity", "15729", id="eight-letters-two-swapped"),
+    ],
+)
+def test_one_slip_in_a_long_one_word_name_flags(
+    script_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hit = _hit(script_matcher.match(query, FLAG), entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert hit.score == 0.88
+    assert hit.method is MatchMethod.FUZZY
+
+
+def test_two_slips_in_a_one_word_name_do_not_hit(script_matcher: NameMatcher) -> None:
+    assert _hit(script_matcher.match("Humanzti", FLAG), "15729") is None
+
+
+def test_one_slip_in_a_seven_letter_one_word_name_does_not_hit(
+    script_matcher: NameMatcher,
+) -> None:
+    """Seven letters and one changed make other names too (Clément, ELEMENT)."""
+    assert _hit(script_matcher.match("Niforos OOO", FLAG), "31169") is None
+
+
+def test_a_name_mixing_scripts_is_not_matched_by_skeleton(script_matcher: NameMatcher) -> None:
+    """ "صدام حسين Group" names a company after a person: no skeleton match on the person."""
+    assert _hit(script_matcher.match("صدام حسين التكريتي Group", FLAG), "8191") is None

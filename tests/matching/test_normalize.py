@@ -173,3 +173,34 @@ def test_match_key_of_a_name_without_letters_is_empty(name: str) -> None:
 )
 def test_legal_forms_removed_explains_what_was_set_aside(name: str, removed: list[str]) -> None:
     assert legal_forms_removed(name) == removed
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        pytest.param("Elix St Limited Liablity Company", ("elix", "st"), id="letter-dropped"),
+        pytest.param("Elix St Limited Lijability Company", ("elix", "st"), id="letter-added"),
+        pytest.param("Joint Stock Cmopany Plant N9", ("plant", "n9"), id="letters-swapped"),
+        pytest.param("SDM-Bank Public Joint Sock Company", ("sdm", "bank"), id="phrase-word"),
+        pytest.param("Rajbrook Flimited", ("rajbrook",), id="letter-added-in-front"),
+    ],
+)
+def test_a_slip_in_a_long_legal_form_still_drops_it(name: str, tokens: tuple[str, ...]) -> None:
+    assert name_tokens(name) == tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        pytest.param(
+            "Corporacion Cimex", ("corporacion", "cimex"), id="cognate-one-letter-changed"
+        ),
+        pytest.param("Sal Trading", ("sal", "trading"), id="short-form-sa-plus-a-letter"),
+        pytest.param("Inca Mining", ("inca", "mining"), id="short-form-inc-plus-a-letter"),
+        pytest.param("Publico Stick", ("publico", "stick"), id="near-phrase-words-kept-as-written"),
+    ],
+)
+def test_words_near_a_legal_form_that_are_not_one_are_kept(
+    name: str, tokens: tuple[str, ...]
+) -> None:
+    assert name_tokens(name) == tokens

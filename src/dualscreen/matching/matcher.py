@@ -9,16 +9,20 @@ objects stay outside the hot loop.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from dualscreen.matching.candidates import CandidateIndex, GramPostings
 from dualscreen.matching.explain import HitExplainer
-from dualscreen.matching.normalize import match_key, reorder_listed
+from dualscreen.matching.normalize import legal_forms_removed, match_key, reorder_listed
+from dualscreen.matching.phonetic import needs_skeleton, skeleton_key
 from dualscreen.matching.scoring import GENERIC_WORDS, TokenWeights, identifying, numbers_agree
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 
@@ -40,6 +44,15 @@ parties share them."""
 SINGLE_TOKEN_MIN_FUZZY_LENGTH = 8
 """One-word names shorter than this match only exactly: "GORDON" is not "GORDO"."""
 
+SINGLE_TOKEN_TYPO_SCORE = 0.88
+SINGLE_TOKEN_TYPO_SEARCH = 0.85
+"""One letter changed, or two swapped, in a one-word name of eight letters ("HUMANZTY") has an
+edit similarity of 0.875, under the flag threshold though the word is long enough to be
+matched with a typo: one such slip scores this instead. Candidates are searched down to
+`SINGLE_TOKEN_TYPO_SEARCH` to find them. (Seven letters would also find "NIFOROS" for
+INFOROS, but matched innocent one-word names as well: Clément to ELEMENT, Monnier to
+JONNIER.)"""
+
 _PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
 COMMON_TOKEN_POSTINGS = 5000
@@ -52,15 +65,34 @@ numpy costs more than it saves (a one-record run stays quick)."""
 CACHE_SIZE = 200_000
 """Distinct names whose hits are kept; the memo starts over when full."""
 
-INDEX_VERSION = "3"
+PHONETIC_CUTOFF = 0.9
+"""How alike (edit similarity) two phonetic skeletons must be: below it, names written in
+another script and their Latin forms overlap too little to tell from chance."""
+PHONETIC_SCORES = (0.88, 0.9)
+"""The score of a phonetic match, from a skeleton just at `PHONETIC_CUTOFF` to an equal one:
+the default flag threshold and above, below subset's 0.92 and far below a block, since a
+skeleton keeps only consonant classes and many different names share one."""
+PHONETIC_EQUAL_WEIGHT = 5.0
+PHONETIC_NEAR_WEIGHT = 17.0
+"""How rare a query's skeleton words must be, summed (each word's log(persons' names / those
+with it)), for an equal or a near skeleton to count: "md al" (Muhammad Ali) is shared by
+hundreds of names and proves nothing. Set on bench/eval_matching.py (seeds 7, 11, 23) so that
+innocent names written in Arabic, Persian, Russian, Ukrainian and Thai stay within the
+false-alert budget."""
+PHONETIC_REFERENCE_NAMES = 5_000
+"""A list with fewer persons' names than this says little about how common a word is: its
+counts are read as if it had this many (the bench's lists have about 15,000)."""
+
+INDEX_VERSION = "4"
 """Part of the cache key of a `NameIndex`: bumped when its shape changes, so that indexes cached
-by an older version are rebuilt, never read (3: trigram postings)."""
+by an older version are rebuilt, never read (3: trigram postings; 4: phonetic skeletons)."""
 
 
 class MatchMethod(StrEnum):
     EXACT = "exact"  # equal after normalisation (case, accents, punctuation, order, legal form)
     FUZZY = "fuzzy"  # edit similarity of the normalised keys
     SUBSET = "subset"  # one name's tokens all appear in the other
+    PHONETIC = "phonetic"  # a name in another script: alike consonant skeletons (phonetic.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,26 +118,36 @@ class NameIndex:
     exact: dict[str, list[int]]
     postings: dict[str, list[int]]  # word → names that have it
     grams: GramPostings  # padded trigram → names that have it (candidates.py)
+    # Phonetic skeletons of the persons' names of two words or more, sorted by length, each
+    # with the position of its name in `keys`; their word and trigram postings, as for keys.
+    # Only persons': an organisation's name in another script is mostly translated ("Group",
+    # "Company"), and skeletons of such words matched innocent companies to listed persons.
+    skeletons: list[str]
+    skeleton_of: list[int]
+    skeleton_postings: dict[str, list[int]]
+    skeleton_grams: GramPostings
 
     @classmethod
     def build(cls, lists: Sequence[RestrictedList]) -> NameIndex:
-        names: list[tuple[str, str, int, bool]] = []  # (key, name, entry index, is primary)
+        # (key, name, entry index, is primary, phonetic skeleton if a person's)
+        names: list[tuple[str, str, int, bool, str]] = []
         entry_index = 0
         for lst in lists:
             for entry in lst.entries:
+                person = entry.type is EntityType.PERSON
                 for position, name in enumerate((entry.name, *entry.aliases)):
                     key = match_key(reorder_listed(name))
                     if key:
-                        names.append((key, name, entry_index, position == 0))
+                        skeleton = skeleton_key(reorder_listed(name)) if person else ""
+                        names.append((key, name, entry_index, position == 0, skeleton))
                 entry_index += 1
         names.sort(key=lambda n: len(n[0]))
         keys = [n[0] for n in names]
-        exact: dict[str, list[int]] = {}
-        postings: dict[str, list[int]] = {}
-        for index, key in enumerate(keys):
-            exact.setdefault(key, []).append(index)
-            for token in set(key.split()):
-                postings.setdefault(token, []).append(index)
+        exact = _postings([[key] for key in keys])
+        postings = _postings([set(key.split()) for key in keys])
+        found = [(n[4], i) for i, n in enumerate(names) if " " in n[4]]
+        skeletons = sorted(found, key=lambda s: len(s[0]))
+        skeleton_keys = [s for s, _ in skeletons]
         return cls(
             keys=keys,
             names=[n[1] for n in names],
@@ -114,7 +156,20 @@ class NameIndex:
             exact=exact,
             postings=postings,
             grams=GramPostings.build(keys),
+            skeletons=skeleton_keys,
+            skeleton_of=[i for _, i in skeletons],
+            skeleton_postings=_postings([set(s.split()) for s in skeleton_keys]),
+            skeleton_grams=GramPostings.build(skeleton_keys),
         )
+
+
+def _postings(words: Sequence[Iterable[str]]) -> dict[str, list[int]]:
+    """Each word → the ascending positions whose words include it."""
+    found: dict[str, list[int]] = {}
+    for index, these in enumerate(words):
+        for word in these:
+            found.setdefault(word, []).append(index)
+    return found
 
 
 class NameMatcher:
@@ -122,6 +177,9 @@ class NameMatcher:
 
     def __init__(self, lists: Sequence[RestrictedList], index: NameIndex | None = None) -> None:
         self._entries = [(i, entry) for i, lst in enumerate(lists) for entry in lst.entries]
+        self._entry_position = {
+            (i, entry.entry_id): position for position, (i, entry) in enumerate(self._entries)
+        }
         index = index or NameIndex.build(lists)
         self._keys = index.keys
         self._names = index.names
@@ -134,6 +192,12 @@ class NameMatcher:
         )
         self.explainer = HitExplainer(TokenWeights(index.postings, len(index.keys)))
         """Explains and ranks the hits that become reasons (explain.py), by word rarity here."""
+        self._skeletons = index.skeletons
+        self._skeleton_of = index.skeleton_of
+        self._skeleton_postings = index.skeleton_postings
+        self._skeleton_candidates = CandidateIndex(
+            index.skeletons, index.skeleton_grams, index.skeleton_postings, COMMON_TOKEN_POSTINGS
+        )
         # Hits by normalised key and by the name as given (which saves normalising it again
         # for each rule that screens the same field).
         self._by_key: dict[tuple[str, float], tuple[NameHit, ...]] = {}
@@ -153,6 +217,8 @@ class NameMatcher:
             found: dict[str, tuple[NameHit, ...]] = {}
             if hits is None:
                 hits = found[key] = self._match_key(key, cutoff, None)
+            if _phonetic_applies(name):
+                hits = self._with_phonetic(skeleton_key(name), hits, cutoff, None)
             self._remember(found, {name: hits}, cutoff)
         return hits
 
@@ -172,14 +238,36 @@ class NameMatcher:
         todo = sorted({k for k in keys.values() if k and (k, cutoff) not in self._by_key})
         blocked: Mapping[str, Sequence[int]] = {}
         if len(todo) >= BATCH_MIN_NAMES:
-            fuzzy = [k for k in todo if self._fuzzy_applies(k)]
-            blocked = dict(zip(fuzzy, self._candidates.fuzzy_many(fuzzy, cutoff), strict=True))
+            by_cutoff: dict[float, list[str]] = {}
+            for k in todo:
+                if self._fuzzy_applies(k):
+                    by_cutoff.setdefault(_search_cutoff(k, cutoff), []).append(k)
+            blocked = {
+                k: found
+                for search, keys in by_cutoff.items()
+                for k, found in zip(keys, self._candidates.fuzzy_many(keys, search), strict=True)
+            }
         found = {k: self._match_key(k, cutoff, blocked.get(k)) for k in todo}
+        skeletons = {name: skeleton_key(name) for name in keys if _phonetic_applies(name)}
+        near: Mapping[str, Sequence[int]] = {}
+        searched = sorted({s for s in skeletons.values() if self._phonetic_search(s, cutoff)})
+        if len(searched) >= BATCH_MIN_NAMES:
+            near = dict(
+                zip(
+                    searched,
+                    self._skeleton_candidates.fuzzy_many(searched, PHONETIC_CUTOFF),
+                    strict=True,
+                )
+            )
         for name, key in keys.items():
             if key in found:
                 hits[name] = found[key]
             else:  # no identifying letters, or scored in an earlier batch
                 hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
+            if name in skeletons:
+                hits[name] = self._with_phonetic(
+                    skeletons[name], hits[name], cutoff, near.get(skeletons[name])
+                )
         self._remember(found, {name: hits[name] for name in keys}, cutoff)
         return [hits[name] for name in names]
 
@@ -228,22 +316,30 @@ class NameMatcher:
 
         # Generic words and legal forms alone ("INTERNATIONAL TRADING GROUP") match only exactly.
         if self._fuzzy_applies(key) and identifying(key):
+            search = _search_cutoff(key, cutoff)
             if candidates is None:
-                candidates = self._candidates.fuzzy(key, cutoff)
-            for index, ratio in self._fuzzy(key, cutoff, candidates):
-                other_single = " " not in self._keys[index]
+                candidates = self._candidates.fuzzy(key, search)
+            for index, ratio in self._fuzzy(key, search, candidates):
+                other = self._keys[index]
+                other_single = " " not in other
                 if single != other_single:
                     continue  # one word against several is never a typo
-                if other_single and len(self._keys[index]) < SINGLE_TOKEN_MIN_FUZZY_LENGTH:
+                if other_single and len(other) < SINGLE_TOKEN_MIN_FUZZY_LENGTH:
                     continue
-                if not numbers_agree(key, self._keys[index]) or not identifying(self._keys[index]):
+                if not numbers_agree(key, other) or not identifying(other):
                     continue  # "2904978 CANADA" is not "2904977 CANADA", however close
-                consider(index, round(ratio / 100, 4), MatchMethod.FUZZY)
+                score = round(ratio / 100, 4)
+                if score < cutoff and single and OSA.distance(key, other, score_cutoff=1) <= 1:
+                    score = SINGLE_TOKEN_TYPO_SCORE
+                consider(index, score, MatchMethod.FUZZY)
 
         if cutoff <= SUBSET_WEIGHT and not single:
             for index in self._subset_candidates(key):
                 consider(index, SUBSET_WEIGHT, MatchMethod.SUBSET)
 
+        return self._hits(best.values())
+
+    def _hits(self, best: Iterable[tuple[float, int, MatchMethod]]) -> tuple[NameHit, ...]:
         hits = [
             NameHit(
                 list_index=self._entries[self._owner[index]][0],
@@ -252,43 +348,73 @@ class NameMatcher:
                 score=score,
                 method=method,
             )
-            for score, index, method in best.values()
+            for score, index, method in best
         ]
         hits.sort(key=lambda h: (-h.score, h.list_index, h.entry.entry_id))
         return tuple(hits)
 
-    def _fuzzy(self, key: str, cutoff: float, candidates: Sequence[int]) -> list[tuple[int, float]]:
-        """Keys within edit-similarity `cutoff`, among the candidates the trigram index found
-        (for a query too short to block on: every key of a possible length, a range)."""
-        keys = self._keys
-        # A typo can move a word in the sorted key ("banco cuba de nacional" against "banco de
-        # kuba nacional"), so names sharing a word with the query are also scored with the
-        # shared words lined up first.
-        words = {t for t in key.split() if len(self._postings.get(t, ())) <= COMMON_TOKEN_POSTINGS}
-        if isinstance(candidates, range):
-            lo, hi = candidates.start, candidates.stop
-            choices = keys[lo:hi]
-            sharing = sorted({i for t in words for i in self._postings.get(t, ()) if lo <= i < hi})
-        else:
-            choices = [keys[i] for i in candidates]
-            sharing = [i for i in candidates if not words.isdisjoint(keys[i].split())]
-        found = process.extract(
-            key, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=50
+    def _phonetic_search(self, skeleton: str, cutoff: float) -> bool:
+        """Whether a skeleton is searched for near ones too, not only equal ones: when its
+        words are rare enough that a near skeleton is still unlikely by chance."""
+        return (
+            " " in skeleton
+            and cutoff <= PHONETIC_SCORES[1]
+            and self._skeleton_weight(skeleton) >= PHONETIC_NEAR_WEIGHT
         )
-        scores = {candidates[position]: ratio for _, ratio, position in found}
-        # token_set_ratio is never below the aligned ratio: a cheap filter before scoring.
-        for _, _, position in process.extract(
-            key,
-            [keys[i] for i in sharing],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=cutoff * 100,
-            limit=None,
-        ):
-            index = sharing[position]
-            ratio = _aligned_ratio(key, keys[index])
-            if ratio >= cutoff * 100 and ratio > scores.get(index, 0):
-                scores[index] = ratio
-        return [(index, ratio) for index, ratio in scores.items() if ratio < 100]
+
+    def _with_phonetic(
+        self,
+        skeleton: str,
+        hits: tuple[NameHit, ...],
+        cutoff: float,
+        candidates: Sequence[int] | None,
+    ) -> tuple[NameHit, ...]:
+        """`hits` and the persons whose names' phonetic skeletons are like `skeleton`, a name's
+        written in another script, where the ordinary key is a poor guide. An entry the
+        ordinary key found keeps that hit. `candidates`: of a near search, if a batch found
+        them already."""
+        low, high = PHONETIC_SCORES
+        if " " not in skeleton or cutoff > high:
+            return hits
+        weight = self._skeleton_weight(skeleton)
+        if weight < PHONETIC_EQUAL_WEIGHT:
+            return hits
+        if weight >= PHONETIC_NEAR_WEIGHT:
+            if candidates is None:
+                candidates = self._skeleton_candidates.fuzzy(skeleton, PHONETIC_CUTOFF)
+            found = _similar(
+                skeleton, PHONETIC_CUTOFF, candidates, self._skeletons, self._skeleton_postings
+            )
+        else:
+            equal = self._skeleton_candidates.window(skeleton, 1.0)
+            found = [(i, 100.0) for i in range(*equal) if self._skeletons[i] == skeleton]
+        taken = {self._owner_of(h) for h in hits}
+        best: dict[int, tuple[float, int, MatchMethod]] = {}
+        for position, ratio in found:
+            index = self._skeleton_of[position]
+            owner = self._owner[index]
+            share = (ratio / 100 - PHONETIC_CUTOFF) / (1 - PHONETIC_CUTOFF)
+            score = round(low + (high - low) * share, 4)
+            if owner not in taken and score >= cutoff and score > best.get(owner, (0.0,))[0]:
+                best[owner] = (score, index, MatchMethod.PHONETIC)
+        if not best:
+            return hits
+        return tuple(sorted((*hits, *self._hits(best.values())), key=_hit_order))
+
+    def _skeleton_weight(self, skeleton: str) -> float:
+        """How much a skeleton's words say: rare words much, common ones ("md", "al") little."""
+        names = max(len(self._skeletons), PHONETIC_REFERENCE_NAMES)
+        postings = self._skeleton_postings
+        return sum(math.log(names / (1 + len(postings.get(w, ())))) for w in skeleton.split())
+
+    def _owner_of(self, hit: NameHit) -> int:
+        return self._entry_position[(hit.list_index, hit.entry.entry_id)]
+
+    def _fuzzy(self, key: str, cutoff: float, candidates: Sequence[int]) -> list[tuple[int, float]]:
+        """Keys within edit-similarity `cutoff` but not equal, among the candidates the trigram
+        index found (for a query too short to block on: every key of a possible length)."""
+        found = _similar(key, cutoff, candidates, self._keys, self._postings)
+        return [(index, ratio) for index, ratio in found if ratio < 100]
 
     def _subset_candidates(self, key: str) -> list[int]:
         """Names that contain every token of the query, or whose tokens the query all contains."""
@@ -305,6 +431,65 @@ class NameMatcher:
             if not shorter - longer and _carries(shorter) and numbers_agree(key, self._keys[index]):
                 found.append(index)
         return found
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _phonetic_applies(name: str) -> bool:
+    """A name written in a script the skeleton reads, and not a company's: one with a legal
+    form or a Latin word ("العليان Group", "Хохлов Ltd") is not compared with persons'
+    skeletons."""
+    return needs_skeleton(name) and not _LATIN_LETTER.search(name) and not legal_forms_removed(name)
+
+
+def _search_cutoff(key: str, cutoff: float) -> float:
+    """The edit similarity down to which candidates of `key` are searched: lower than `cutoff`
+    for one word, where a single slip can score under it and still count."""
+    if " " in key or cutoff <= SINGLE_TOKEN_TYPO_SEARCH or cutoff > SINGLE_TOKEN_TYPO_SCORE:
+        return cutoff
+    return SINGLE_TOKEN_TYPO_SEARCH
+
+
+def _hit_order(hit: NameHit) -> tuple[float, int, str]:
+    return (-hit.score, hit.list_index, hit.entry.entry_id)
+
+
+def _similar(
+    key: str,
+    cutoff: float,
+    candidates: Sequence[int],
+    keys: Sequence[str],
+    postings: Mapping[str, Sequence[int]],
+) -> list[tuple[int, float]]:
+    """Positions of `keys` within edit-similarity `cutoff` of `key` among `candidates` (for a
+    query too short to block on: every key of a possible length, a range), with the ratio."""
+    # A typo can move a word in the sorted key ("banco cuba de nacional" against "banco de
+    # kuba nacional"), so names sharing a word with the query are also scored with the
+    # shared words lined up first.
+    words = {t for t in key.split() if len(postings.get(t, ())) <= COMMON_TOKEN_POSTINGS}
+    if isinstance(candidates, range):
+        lo, hi = candidates.start, candidates.stop
+        choices = keys[lo:hi]
+        sharing = sorted({i for t in words for i in postings.get(t, ()) if lo <= i < hi})
+    else:
+        choices = [keys[i] for i in candidates]
+        sharing = [i for i in candidates if not words.isdisjoint(keys[i].split())]
+    found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=50)
+    scores = {candidates[position]: ratio for _, ratio, position in found}
+    # token_set_ratio is never below the aligned ratio: a cheap filter before scoring.
+    for _, _, position in process.extract(
+        key,
+        [keys[i] for i in sharing],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=cutoff * 100,
+        limit=None,
+    ):
+        index = sharing[position]
+        ratio = _aligned_ratio(key, keys[index])
+        if ratio >= cutoff * 100 and ratio > scores.get(index, 0):
+            scores[index] = ratio
+    return list(scores.items())
 
 
 def _aligned_ratio(query: str, listed: str) -> float:

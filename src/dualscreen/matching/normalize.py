@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-NORMALIZER_VERSION = "2"
+NORMALIZER_VERSION = "3"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
@@ -30,6 +30,21 @@ LEGAL_FORM_PHRASES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"limited", "liability"}), frozenset({"liability"})),
     (frozenset({"sociedad", "anonima"}), frozenset({"sociedad", "anonima"})),
     (frozenset({"societe", "anonyme"}), frozenset({"societe", "anonyme"})),
+)
+
+# Legal-form words long enough that one slip in them ("LIABLITY", "CMOPANY", "SOCK" for STOCK)
+# still says which word was meant, mapped from each spelling one letter shorter. Shorter forms
+# are left alone: a slip in "SA" or "LLC" makes a name ("SAL", "INCA").
+_LONG_LEGAL_WORDS = frozenset(
+    w for w in LEGAL_FORMS | {w for _, forms in LEGAL_FORM_PHRASES for w in forms} if len(w) >= 5
+)
+_LEGAL_DELETIONS: dict[str, str] = {
+    w[:i] + w[i + 1 :]: w for w in sorted(_LONG_LEGAL_WORDS) for i in range(len(w))
+}
+# One slip leaves a word of five letters its first two letters or its last two: a token with
+# neither of any long form is no slip of one, and most tokens are ruled out by this alone.
+_LEGAL_ENDS = frozenset(w[:2] for w in _LONG_LEGAL_WORDS) | frozenset(
+    "$" + w[-2:] for w in _LONG_LEGAL_WORDS
 )
 
 # A form written with dots ("s.a.", "n.v.", "p.t.") is joined into one token first.
@@ -67,11 +82,33 @@ def _legal_words(tokens: list[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+def legal_spelling(token: str) -> str:
+    """A legal-form word with one letter dropped, added, or swapped with the next, as the word,
+    so that the rest of the name is compared as it would be without the slip; any other token
+    as it is. A changed letter is not undone: it would take cognates for the form
+    ("corporacion" is not "corporation" mistyped, and is part of a name)."""
+    if len(token) < 4 or token in LEGAL_FORMS or token in _LONG_LEGAL_WORDS:
+        return token
+    if token[:2] not in _LEGAL_ENDS and "$" + token[-2:] not in _LEGAL_ENDS:
+        return token
+    if token in _LEGAL_DELETIONS:  # a letter dropped
+        return _LEGAL_DELETIONS[token]
+    for i in range(len(token)):
+        shorter = token[:i] + token[i + 1 :]
+        if shorter in _LONG_LEGAL_WORDS:  # a letter added
+            return shorter
+        swapped = token[:i] + token[i + 1 : i + 2] + token[i : i + 1] + token[i + 2 :]
+        if swapped in _LONG_LEGAL_WORDS:  # two letters swapped
+            return swapped
+    return token
+
+
+@lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
-    """The tokens that identify a party: folded, legal forms removed unless nothing else is left."""
+    """The tokens that identify a party: folded, legal forms (even with a slip in a long one)
+    removed unless nothing else is left."""
     tokens = fold(name).split()
-    legal = _legal_words(tokens)
-    core = [t for t in tokens if t not in legal]
+    core, _ = _split_legal(tokens)
     return tuple(core or tokens)
 
 
@@ -82,7 +119,13 @@ def match_key(name: str) -> str:
 
 def legal_forms_removed(name: str) -> list[str]:
     """The legal-form words that normalisation set aside, for the explanation of a match."""
-    tokens = fold(name).split()
-    legal = _legal_words(tokens)
-    core = [t for t in tokens if t not in legal]
-    return [t for t in tokens if t in legal] if core else []
+    core, legal = _split_legal(fold(name).split())
+    return legal if core else []
+
+
+def _split_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The tokens that are not legal-form words, and those that are (as written)."""
+    spelled = [legal_spelling(t) for t in tokens]
+    legal = _legal_words(spelled)
+    core = [t for t, s in zip(tokens, spelled, strict=True) if s not in legal]
+    return core, [t for t, s in zip(tokens, spelled, strict=True) if s in legal]
