@@ -88,6 +88,7 @@ def test_reorder_listed_leaves_other_names_alone(name: str) -> None:
         pytest.param("Glencore International AG", ("glencore", "international"), id="ag"),
         pytest.param("ООО «Газпром бурение»", ("gazprom", "burenie"), id="cyrillic-ooo"),
         pytest.param("Petronas Sdn Bhd", ("petronas",), id="malaysian-sdn-bhd"),
+        pytest.param("Joint Stock Bank Rossiya", ("bank", "rossiya"), id="phrase-only-form"),
     ],
 )
 def test_name_tokens_drop_legal_forms(name: str, tokens: tuple[str, ...]) -> None:

@@ -38,6 +38,7 @@ LEGAL_FORM_PHRASES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 _LONG_LEGAL_WORDS = frozenset(
     w for w in LEGAL_FORMS | {w for _, forms in LEGAL_FORM_PHRASES for w in forms} if len(w) >= 5
 )
+_ANY_LEGAL_WORD = LEGAL_FORMS.union(*(forms for _, forms in LEGAL_FORM_PHRASES))
 _LEGAL_DELETIONS: dict[str, str] = {
     w[:i] + w[i + 1 :]: w for w in sorted(_LONG_LEGAL_WORDS) for i in range(len(w))
 }
@@ -126,6 +127,8 @@ def legal_forms_removed(name: str) -> list[str]:
 def _split_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     """The tokens that are not legal-form words, and those that are (as written)."""
     spelled = [legal_spelling(t) for t in tokens]
+    if spelled == tokens and _ANY_LEGAL_WORD.isdisjoint(tokens):
+        return tokens, []  # most names: no legal form, nothing to split
     legal = _legal_words(spelled)
     core = [t for t, s in zip(tokens, spelled, strict=True) if s not in legal]
     return core, [t for t, s in zip(tokens, spelled, strict=True) if s in legal]
