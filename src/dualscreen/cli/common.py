@@ -14,6 +14,7 @@ from rich.text import Text
 
 from dualscreen.errors import DualscreenError
 from dualscreen.lists import IMPORTERS
+from dualscreen.output import OutputFormat
 from dualscreen.records import InputFormat
 
 EXIT_PASS, EXIT_ERROR, EXIT_USAGE, EXIT_FLAG, EXIT_BLOCK = 0, 1, 2, 3, 4
@@ -107,3 +108,17 @@ def fail(exc: DualscreenError) -> NoReturn:
     if State.machine_readable:
         sys.stderr.write(json.dumps(exc.to_json()) + "\n")
     raise typer.Exit(EXIT_ERROR)
+
+
+def choose_output_format(chosen: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """`--format`, else the `-o` suffix, else a table on a terminal and JSON Lines in a pipe."""
+    if chosen is not None:
+        return chosen
+    if output is not None:
+        by_suffix = {
+            ".csv": OutputFormat.CSV,
+            ".json": OutputFormat.JSON,
+            ".xlsx": OutputFormat.XLSX,
+        }
+        return by_suffix.get(output.suffix.lower(), OutputFormat.JSONL)
+    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.JSONL

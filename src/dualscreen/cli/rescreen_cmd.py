@@ -15,6 +15,7 @@ import typer
 from rich.text import Text
 
 from dualscreen.audit import AuditRun, InputDigest
+from dualscreen.cli.audit_trail import check_audit_path, close_interrupted, start_audit
 from dualscreen.cli.common import (
     EXIT_USAGE,
     ListFormatOption,
@@ -22,17 +23,11 @@ from dualscreen.cli.common import (
     RulesOption,
     State,
     check_list_format,
+    choose_output_format,
     err,
 )
-from dualscreen.cli.screen import (
-    _check_audit_path,
-    _close_interrupted,
-    _output_format,
-    _SignalsDeferred,
-    _start_audit,
-    _stops_on_signals,
-    warn_stale,
-)
+from dualscreen.cli.screen import warn_stale
+from dualscreen.cli.signals import SignalsDeferred, stops_on_signals
 from dualscreen.cli.store_option import StoreOption, check_store_path
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.models import Verdict
@@ -44,7 +39,7 @@ from dualscreen.screening import Screener
 from dualscreen.store import Store, StoredScreening, resolve_store
 
 
-@_stops_on_signals
+@stops_on_signals
 def rescreen(
     ctx: typer.Context,
     since: Annotated[
@@ -118,8 +113,8 @@ def rescreen(
     assert path is not None  # not opt-in: the default store when none is named
     check_store_path(path, output=output, audit=audit)
     if audit is not None:
-        _check_audit_path(audit, output, [])
-    fmt = _output_format(output_format, output)
+        check_audit_path(audit, output, [])
+    fmt = choose_output_format(output_format, output)
     if fmt.binary and output is None:
         err.print(f"usage error: {fmt} output is a binary file; name it with -o FILE.{fmt}")
         raise typer.Exit(EXIT_USAGE)
@@ -149,11 +144,11 @@ def rescreen(
     trail: AuditRun | None = None
     try:
         if audit is not None:
-            trail = _start_audit(ctx, audit, screener, inputs, today, quiet)
+            trail = start_audit(ctx, audit, screener, inputs, today, quiet)
         # Written in this order: the audit, then the output, then the store. The store last:
         # a run that fails before its changes are delivered leaves the store as it was, so
         # the next run reports them again rather than never.
-        with case_store.deferred(), _SignalsDeferred() as deferred, sink as stream:
+        with case_store.deferred(), SignalsDeferred() as deferred, sink as stream:
             writer = changes_writer_for(fmt, stream)
             for result in rescreen_records(screener, stored, today):
                 if trail is not None:
@@ -171,7 +166,7 @@ def rescreen(
                 trail.finish(exit_code=code, inputs=inputs)
     except BaseException as exc:
         if trail is not None and not trail.closed:
-            _close_interrupted(trail, exc, inputs)
+            close_interrupted(trail, exc, inputs)
         raise
     if unloaded:  # even with -q: a cron job run without its --lists must not pass unnoticed
         names = ", ".join(f"{name} ({n} record(s))" for name, n in sorted(unloaded.items()))
