@@ -88,6 +88,11 @@ AsOfOption = Annotated[
     ),
 ]
 
+ExitZeroOption = Annotated[
+    bool,
+    typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
+]
+
 
 class State:
     verbose = False

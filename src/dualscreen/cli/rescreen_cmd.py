@@ -18,6 +18,8 @@ from dualscreen.audit import AuditRun, InputDigest
 from dualscreen.cli.audit_trail import check_audit_path, close_interrupted, start_audit
 from dualscreen.cli.common import (
     EXIT_USAGE,
+    AsOfOption,
+    ExitZeroOption,
     ListFormatOption,
     ListsOption,
     RulesOption,
@@ -56,15 +58,7 @@ def rescreen(
     lists: ListsOption = None,
     list_format: ListFormatOption = None,
     rules: RulesOption = None,
-    as_of: Annotated[
-        datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            help="Judge as on this date (records without a date). Default: today.",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     output_format: Annotated[
         OutputFormat | None,
         typer.Option(
@@ -84,10 +78,7 @@ def rescreen(
             show_default=False,
         ),
     ] = None,
-    exit_zero: Annotated[
-        bool,
-        typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
-    ] = False,
+    exit_zero: ExitZeroOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     audit: Annotated[
         Path | None,

@@ -28,6 +28,7 @@ from dualscreen.cli.common import (
     EXIT_USAGE,
     AsOfOption,
     EncodingOption,
+    ExitZeroOption,
     InputFormatOption,
     ListFormatOption,
     ListsOption,
@@ -164,10 +165,7 @@ def screen(
         ),
     ] = None,
     as_of: AsOfOption = None,
-    exit_zero: Annotated[
-        bool,
-        typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
-    ] = False,
+    exit_zero: ExitZeroOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress.")] = False,
     pin_lists: Annotated[
         Path | None,
