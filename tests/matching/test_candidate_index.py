@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from dualscreen.defaults import default_rules
 from dualscreen.lists import load_lists
 from dualscreen.matching import NameHit, NameMatcher
-from dualscreen.matching.candidates import counted_grams, gram_slack, key_grams
+from dualscreen.matching.candidates import counted_grams, gram_slack, key_grams, pair_slack
 from dualscreen.matching.matcher import (
     COMMON_TOKEN_POSTINGS,
     SUBSET_MAX_EXTRA_TOKENS,
@@ -136,6 +136,11 @@ def test_a_key_within_reach_shares_all_but_the_slack_of_the_grams(
         return
     shared = len(set(counted_grams(query)) & set(counted_grams(other)))
     assert shared >= len(counted_grams(query)) - gram_slack(len(query), cutoff)
+    # The batch search asks each key for what its own length allows, never more than the above.
+    slack = pair_slack(len(query), len(other), cutoff)
+    assert slack is not None, "a key within reach has a length that can reach the cutoff"
+    assert slack <= gram_slack(len(query), cutoff)
+    assert shared >= len(counted_grams(query)) - slack
 
 
 # --- against the full scan on the real SDN list ------------------------------------------------
