@@ -19,6 +19,7 @@ from dualscreen.models import Decision, Reason
 from dualscreen.records import RawRecord
 from dualscreen.rules import load_rules
 from dualscreen.screening import PARALLEL_MIN_RECORDS, Screener
+from dualscreen.store import Store
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(),
@@ -178,3 +179,23 @@ def test_a_record_that_cannot_be_parsed_stops_the_run_after_those_before_it(
     with pytest.raises(ValueError, match=f"bad record {bad_line}"):
         out.extend(_watch(tmp_path).screen(_records(PARALLEL_MIN_RECORDS * 2)))
     assert [d.id for d in out] == [str(n) for n in range(1, bad_line)]
+
+
+def test_with_a_case_store_workers_send_back_what_it_records(
+    tmp_path: Path, real_lists: list[Any], sample: list[RawRecord]
+) -> None:
+    """Worker processes leave shipments out of what they send back unless there is a case
+    store to record them in: with one, the stored screenings are those of a serial run."""
+    rules = load_rules([default_rules()])
+    rows = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"cases-{workers}.db") as store:
+            decisions = list(Screener(rules, real_lists, store, workers=workers).screen(sample))
+            assert len(decisions) == len(sample)
+            rows.append(
+                store.conn.execute(
+                    "SELECT record_id, parties, decision, reasons FROM screenings ORDER BY rowid"
+                ).fetchall()
+            )
+    assert len(rows[0]) == len(sample)
+    assert rows[1] == rows[0]

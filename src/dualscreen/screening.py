@@ -52,8 +52,13 @@ PART_RECORDS = 250
 processes, large enough for `match_many` to count candidates in bulk."""
 
 Parsed = tuple[Shipment, dict[str, Any], list[Reason]]
-Screened = tuple[list[tuple[Parsed, list[Reason]]], Exception | None]
-"""A part's records, parsed with the rules' reasons for each, and the error that stopped it."""
+Screening = tuple[str, Shipment | None, dict[str, Any], list[Reason]]
+"""One record screened: its id, the shipment (None once it has come back from a worker
+process with no case store to record it in), the record as output, and all its reasons."""
+Screened = tuple[list[Screening], Exception | None]
+"""A part's records screened, and the error that stopped it."""
+RawFields = tuple[str, int, dict[str, Any], str | None, str | None]
+"""A `RawRecord` as a plain tuple, which pickles in a fraction of the time."""
 
 
 def default_workers() -> int:
@@ -151,7 +156,7 @@ class Screener:
     def _decide(self, raw: RawRecord, parsed: Parsed, on: date) -> Decision:
         shipment, record, reasons = parsed
         return self._conclude(
-            shipment, record, reasons + self._evaluate(shipment, raw.line, on), on
+            shipment.id, shipment, record, reasons + self._evaluate(shipment, raw.line, on), on
         )
 
     def _evaluate(self, shipment: Shipment, line: int, on: date) -> list[Reason]:
@@ -171,15 +176,19 @@ class Screener:
             ]
 
     def _conclude(
-        self, shipment: Shipment, record: dict[str, Any], reasons: list[Reason], on: date
+        self,
+        id: str,
+        shipment: Shipment | None,
+        record: dict[str, Any],
+        reasons: list[Reason],
+        on: date,
     ) -> Decision:
         if self._reviews:
             reasons = apply_reviews(reasons, self._reviews, self._reviewed_entries, on)
         reasons.sort(key=lambda r: (r.cleared, -r.action.severity))
-        decision = Decision(
-            id=shipment.id, decision=decide(reasons), reasons=tuple(reasons), record=record
-        )
+        decision = Decision(id=id, decision=decide(reasons), reasons=tuple(reasons), record=record)
         if self.store is not None:
+            assert shipment is not None, "workers send shipments back when there is a store"
             self.store.record(shipment, decision, self.lists, self.rules.sha256, on)
         return decision
 
@@ -205,8 +214,8 @@ class Screener:
                 else:
                     parts = iter([self._screen_part(batch, mapping or {}, qualify_ids, today)])
                 for screened, failed in parts:  # in order, part by part
-                    for (shipment, record, reasons), more in screened:
-                        yield self._conclude(shipment, record, reasons + more, today)
+                    for id, shipment, record, reasons in screened:
+                        yield self._conclude(id, shipment, record, reasons, today)
                     if failed is not None:  # raised after the records before it, as unbatched
                         error = failed
                         break
@@ -234,7 +243,11 @@ class Screener:
                 break
         shipments = [shipment for shipment, _, _ in parsed]
         found = self._evaluate_batch(shipments, [raw.line for raw in raws[: len(parsed)]], on)
-        return list(zip(parsed, found, strict=True)), error
+        screened: list[Screening] = [
+            (shipment.id, shipment, record, reasons + more)
+            for (shipment, record, reasons), more in zip(parsed, found, strict=True)
+        ]
+        return screened, error
 
     def _evaluate_batch(
         self, shipments: Sequence[Shipment], lines: Sequence[int], on: date
@@ -296,7 +309,7 @@ def _start_worker(screener: Screener, claims: _Claims) -> None:
 def _screen_in_worker(
     batch: int,
     part: int,
-    raws: Sequence[RawRecord],
+    raws: Sequence[RawFields],
     mapping: Mapping[str, str],
     qualify_ids: bool,
     on: date,
@@ -305,7 +318,32 @@ def _screen_in_worker(
     assert _WORKER is not None and _CLAIMS is not None, "not a worker process"
     if not _CLAIMS.claim(batch, part):
         return None
-    return _WORKER._screen_part(raws, mapping, qualify_ids, on)
+    records = [RawRecord(*fields) for fields in raws]
+    screened, error = _WORKER._screen_part(records, mapping, qualify_ids, on)
+    return _to_parent(screened, keep_shipments=_WORKER.store is not None), error
+
+
+def _to_parent(screened: list[Screening], keep_shipments: bool) -> list[Screening]:
+    """A worker's results made cheap to pickle, which the parent otherwise pays for on its
+    critical path: shipments left out unless there is a case store to record them in, and
+    equal reasons (most records of one kind of goods get the same commodity reasons) made
+    one object, which pickle then sends once."""
+    seen: dict[tuple[Reason, frozenset[str]], Reason] = {}
+
+    def one(reason: Reason) -> Reason:
+        try:
+            return seen.setdefault((reason, frozenset(reason.model_fields_set)), reason)
+        except TypeError:  # an unhashable value: sent as it is
+            return reason
+
+    return [
+        (id, shipment if keep_shipments else None, record, [one(r) for r in reasons])
+        for id, shipment, record, reasons in screened
+    ]
+
+
+def _raw_fields(raw: RawRecord) -> RawFields:
+    return (raw.source, raw.line, raw.data, raw.problem, raw.problem_field)
 
 
 class _Pool:
@@ -360,7 +398,13 @@ class _Pool:
             start, end = parts[i]
             try:
                 futures[i] = self._executor.submit(
-                    _screen_in_worker, batch, i, raws[start:end], mapping, qualify_ids, on
+                    _screen_in_worker,
+                    batch,
+                    i,
+                    [_raw_fields(raw) for raw in raws[start:end]],
+                    mapping,
+                    qualify_ids,
+                    on,
                 )
             except Exception as exc:  # the pool broke: these parts are screened here
                 self._failed(exc)
