@@ -9,6 +9,7 @@ objects stay outside the hot loop.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -384,8 +385,7 @@ class NameMatcher:
                 skeleton, PHONETIC_CUTOFF, candidates, self._skeletons, self._skeleton_postings
             )
         else:
-            equal = self._skeleton_candidates.window(skeleton, 1.0)
-            found = [(i, 100.0) for i in range(*equal) if self._skeletons[i] == skeleton]
+            found = [(i, 100.0) for i in self._skeleton_positions.get(skeleton, ())]
         taken = {self._owner_of(h) for h in hits}
         best: dict[int, tuple[float, int, MatchMethod]] = {}
         for position, ratio in found:
@@ -398,6 +398,15 @@ class NameMatcher:
         if not best:
             return hits
         return tuple(sorted((*hits, *self._hits(best.values())), key=_hit_order))
+
+    @functools.cached_property
+    def _skeleton_positions(self) -> dict[str, list[int]]:
+        """Positions of each skeleton, for the equal-skeleton search; built on first use, so a
+        run with no name in those scripts never pays for it."""
+        positions: dict[str, list[int]] = {}
+        for position, skeleton in enumerate(self._skeletons):
+            positions.setdefault(skeleton, []).append(position)
+        return positions
 
     def _skeleton_weight(self, skeleton: str) -> float:
         """How much a skeleton's words say: rare words much, common ones ("md", "al") little."""
