@@ -7,8 +7,8 @@ import sys
 
 
 def test_the_cli_imports_nothing_a_plain_screen_run_does_without() -> None:
-    """YAML, numpy, openpyxl and the importers of lists not loaded each cost a one-record run
-    milliseconds; they are imported where used."""
+    """YAML, numpy, openpyxl, the importers of lists not loaded and the report's models each
+    cost a one-record run milliseconds; they are imported where used."""
     code = "import sys, dualscreen.cli\nprint(' '.join(sorted(sys.modules)))\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     imported = set(done.stdout.split())
@@ -19,4 +19,6 @@ def test_the_cli_imports_nothing_a_plain_screen_run_does_without() -> None:
         "dualscreen.lists.csl",
         "dualscreen.lists.eu",
         "dualscreen.lists.generic",
+        "dualscreen.report.figures",
+        "dualscreen.report.html",
     }

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,11 +33,12 @@ from dualscreen.errors import InputError
 from dualscreen.models import Decision
 from dualscreen.output.atomic import atomic_output
 from dualscreen.records import InputFormat, RawRecord, read_source
-from dualscreen.report import MAX_DETAILS, FiguresBuilder, ReportFigures, render_html
-from dualscreen.report.figures import Provenance
-from dualscreen.report.sources import StoredDecisions, run_provenance
+from dualscreen.report import MAX_DETAILS
 from dualscreen.screening import Screener
 from dualscreen.store import Store, resolve_store
+
+if TYPE_CHECKING:
+    from dualscreen.report.figures import FiguresBuilder, ReportFigures
 
 
 class ReportFormat(StrEnum):
@@ -154,6 +155,11 @@ def report(
     for source in sources:
         if source != "-" and not Path(source).is_file():
             raise InputError("no such input file", path=source)
+
+    # The report's models and page, only when a report is made (see dualscreen.report).
+    from dualscreen.report.figures import FiguresBuilder, Provenance
+    from dualscreen.report.html import render_html
+    from dualscreen.report.sources import StoredDecisions, run_provenance
 
     builder = FiguresBuilder(max_details=max_details)
     provenance: Provenance

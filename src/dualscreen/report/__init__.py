@@ -1,16 +1,10 @@
-"""Reports an officer reads: decisions aggregated into figures, shown as HTML or JSON."""
+"""Reports an officer reads: decisions aggregated into figures (figures.py), shown as HTML
+(html.py, svg.py) or JSON, from a run or from the case store (sources.py).
+
+The package itself imports none of them: `dualscreen --help` and a one-record `screen` do not
+pay for the report's models. Import what you need from its module."""
 
 from __future__ import annotations
 
-from dualscreen.report.figures import MAX_DETAILS, FiguresBuilder, ReportFigures
-from dualscreen.report.html import render_html
-from dualscreen.report.sources import run_provenance, stored_decisions
-
-__all__ = [
-    "MAX_DETAILS",
-    "FiguresBuilder",
-    "ReportFigures",
-    "render_html",
-    "run_provenance",
-    "stored_decisions",
-]
+MAX_DETAILS = 1000
+"""Flagged and blocked records shown in detail by default; the totals always count them all."""

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from dualscreen.countries import clean_country
 from dualscreen.models import PARTY_FIELDS, Action, Decision, ReasonKind, Verdict
+from dualscreen.report import MAX_DETAILS
 from dualscreen.rules.evaluate import UNCONTROLLED
 
-MAX_DETAILS = 1000
 """Flagged and blocked records listed in full by default; totals always count every record."""
 
 VERDICTS: tuple[Verdict, ...] = (Verdict.PASS, Verdict.FLAG, Verdict.BLOCK)
