@@ -317,11 +317,94 @@ def test_two_slips_in_a_one_word_name_do_not_hit(script_matcher: NameMatcher) ->
     assert _hit(script_matcher.match("Humanzti", FLAG), "15729") is None
 
 
-def test_one_slip_in_a_seven_letter_one_word_name_does_not_hit(
-    script_matcher: NameMatcher,
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("Niforos OOO", id="two-swapped"),
+        pytest.param("Inforas, OOO", id="one-changed"),
+        pytest.param("Infros OOO", id="one-dropped"),
+        pytest.param("OOO Inforoos", id="one-added"),
+    ],
+)
+def test_one_slip_in_a_short_company_name_with_its_legal_form_flags(
+    script_matcher: NameMatcher, query: str
 ) -> None:
-    """Seven letters and one changed make other names too (Clément, ELEMENT)."""
-    assert _hit(script_matcher.match("Niforos OOO", FLAG), "31169") is None
+    """INFOROS, OOO: the same legal form on both sides, and one slip in the word."""
+    hit = _hit(script_matcher.match(query, FLAG), "31169")
+    assert hit is not None, f"{query!r} did not hit INFOROS, OOO"
+    assert (hit.score, hit.method) == (0.88, MatchMethod.FUZZY)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("Niforos", id="no-legal-form"),
+        pytest.param("Niforos LLC", id="another-legal-form"),
+        pytest.param("Niforso OOO", id="two-slips"),
+        pytest.param("Niforos OOO", id="above-the-slip-score"),
+    ],
+)
+def test_a_short_one_word_name_needs_its_legal_form_to_allow_a_slip(
+    script_matcher: NameMatcher, query: str
+) -> None:
+    """Seven letters and one changed make other names too (Clément, ELEMENT): without the same
+    legal form, or with two slips, a short one-word name matches only exactly."""
+    cutoff = 0.9 if query == "Niforos OOO" else FLAG
+    assert _hit(script_matcher.match(query, cutoff), "31169") is None
+
+
+def test_slips_score_alike_in_a_batch() -> None:
+    queries = ["Niforos OOO", "Niforos", "Evil Crp", "Humanzty"] * 40
+    fresh = NameMatcher([SANCTIONS, SCRIPTS, SLIPS])
+    matcher = NameMatcher([SANCTIONS, SCRIPTS, SLIPS])
+    assert fresh.match_many(queries, FLAG) == [matcher.match(q, FLAG) for q in queries]
+
+
+SLIPS = _list(
+    "slips",
+    _entry("26664", "EVIL CORP"),
+    _entry("41997", "LLC ONELEK"),
+    _entry("45716", "GENERAL TECHNOLOGY LIMITED"),
+    _entry("47850", "LIMITED LIABILITY COMPANY MAKETIR"),
+    _entry("90", "ONELEK", type=PERSON),
+)
+
+
+@pytest.fixture(scope="module")
+def slip_matcher() -> NameMatcher:
+    return NameMatcher([SLIPS])
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id", "score"),
+    [
+        pytest.param("Evil Crp", "26664", 0.9412, id="corp-letter-dropped"),
+        pytest.param("Evil Cor", "26664", 0.9412, id="corp-last-letter-dropped"),
+        pytest.param("Lolc Onelek", "41997", 0.9524, id="llc-letter-added"),
+        pytest.param("General Technology Limiied", "45716", 0.9615, id="limited-letter-changed"),
+        pytest.param("Limited Ligbility Company Maketir", "47850", 0.9412, id="phrase-word"),
+    ],
+)
+def test_a_slip_in_a_listed_legal_form_flags(
+    slip_matcher: NameMatcher, query: str, entry_id: str, score: float
+) -> None:
+    hit = _hit(slip_matcher.match(query, FLAG), entry_id)
+    assert hit is not None, f"{query!r} did not hit entry {entry_id}"
+    assert (hit.score, hit.method) == (score, MatchMethod.FUZZY)
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Evil Lcd", "26664", id="slip-of-a-form-the-listed-name-lacks"),
+        pytest.param("Lolc Onelek", "90", id="a-person-has-no-legal-form"),
+        pytest.param("Evil Crpo", "26664", id="two-slips"),
+    ],
+)
+def test_a_word_near_a_legal_form_the_listed_name_lacks_does_not_hit(
+    slip_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    assert _hit(slip_matcher.match(query, FLAG), entry_id) is None
 
 
 def test_a_name_mixing_scripts_is_not_matched_by_skeleton(script_matcher: NameMatcher) -> None:

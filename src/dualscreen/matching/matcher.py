@@ -24,7 +24,14 @@ from dualscreen.matching.candidates import CandidateIndex, GramPostings
 from dualscreen.matching.explain import HitExplainer
 from dualscreen.matching.normalize import legal_forms_removed, match_key, reorder_listed
 from dualscreen.matching.phonetic import needs_skeleton, skeleton_key
-from dualscreen.matching.scoring import GENERIC_WORDS, TokenWeights, identifying, numbers_agree
+from dualscreen.matching.scoring import (
+    GENERIC_WORDS,
+    TokenWeights,
+    has_digit,
+    identifying,
+    numbers_agree,
+)
+from dualscreen.matching.slips import OneEditIndex, legal_slips
 from dualscreen.models import EntityType, ListEntry, RestrictedList
 
 SUBSET_WEIGHT = 0.92
@@ -51,6 +58,15 @@ edit similarity of 7/8 = 0.875, under the flag threshold though the word is long
 matched with a typo: one such slip scores this instead. (From nine letters it is 0.889 and
 flags as it is. Seven letters would also find "NIFOROS" for INFOROS, but matched innocent
 one-word names as well: Clément to ELEMENT, Monnier to JONNIER.)"""
+
+SHORT_SLIP_MIN_LETTERS = 4
+"""A company's one-word name of this many letters up to `SINGLE_TOKEN_MIN_FUZZY_LENGTH` matches
+with one slip (a letter changed, dropped, added, or two swapped: "NIFOROS OOO" for INFOROS OOO,
+"HAARA COMPANY" for HARA COMPANY) only when both are written with the same legal form, and
+scores `SINGLE_TOKEN_TYPO_SCORE`. The word alone is too short to tell a slip from another name
+(Clément and ELEMENT); the same form on both sides says both are a company's name written the
+same way but for that letter. A name without a legal form, or with another, still needs the
+word exactly."""
 
 _PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
@@ -197,6 +213,7 @@ class NameMatcher:
         self._skeleton_candidates = CandidateIndex(
             index.skeletons, index.skeleton_grams, index.skeleton_postings, COMMON_TOKEN_POSTINGS
         )
+        self._short_words: OneEditIndex | None = None  # built on first use (`_short_slips`)
         # Hits by normalised key and by the name as given (which saves normalising it again
         # for each rule that screens the same field).
         self._by_key: dict[tuple[str, float], tuple[NameHit, ...]] = {}
@@ -216,6 +233,7 @@ class NameMatcher:
             found: dict[str, tuple[NameHit, ...]] = {}
             if hits is None:
                 hits = found[key] = self._match_key(key, cutoff, None)
+            hits = self._with_short_slips(name, key, hits, cutoff)
             if _phonetic_applies(name):
                 hits = self._with_phonetic(skeleton_key(name), hits, cutoff, None)
             self._remember(found, {name: hits}, cutoff)
@@ -263,6 +281,7 @@ class NameMatcher:
                 hits[name] = found[key]
             else:  # no identifying letters, or scored in an earlier batch
                 hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
+            hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
             if name in skeletons:
                 hits[name] = self._with_phonetic(
                     skeletons[name], hits[name], cutoff, near.get(skeletons[name])
@@ -332,11 +351,80 @@ class NameMatcher:
                     score = SINGLE_TOKEN_TYPO_SCORE
                 consider(index, score, MatchMethod.FUZZY)
 
+        if not single:
+            for index, score in self._legal_slips(key):
+                consider(index, score, MatchMethod.FUZZY)
+
         if cutoff <= SUBSET_WEIGHT and not single:
             for index in self._subset_candidates(key):
                 consider(index, SUBSET_WEIGHT, MatchMethod.SUBSET)
 
         return self._hits(best.values())
+
+    def _legal_slips(self, key: str) -> list[tuple[int, float]]:
+        """Names the query is but for one slip in a legal-form word ("EVIL CRP" for EVIL CORP,
+        "LOLC ONELEK" for LLC ONELEK): the query's other words are a listed key, and the listed
+        name has the form the slipped word is one edit from. Scored by edit similarity with that
+        form put back in the listed key (a one-word name's weak exact score at most)."""
+        tokens = key.split()
+        found = []
+        for position, token in enumerate(tokens):
+            rest = " ".join(tokens[:position] + tokens[position + 1 :])
+            indexes = self._exact.get(rest)  # cheaper than looking for a slip first
+            forms = legal_slips(token) if indexes else None
+            if not forms:
+                continue
+            for index in indexes or ():
+                listed = forms.intersection(legal_forms_removed(reorder_listed(self._names[index])))
+                if not listed:
+                    continue
+                restored = (f"{rest} {form}" for form in listed)
+                score = max(_aligned_ratio(key, other) for other in restored) / 100
+                if " " not in rest:
+                    score = min(score, self._single_token_exact_score(index))
+                found.append((index, round(score, 4)))
+        return found
+
+    def _with_short_slips(
+        self, name: str, key: str, hits: tuple[NameHit, ...], cutoff: float
+    ) -> tuple[NameHit, ...]:
+        """`hits` and the companies whose one-word names are one slip from the query's, written
+        with the same legal form (`SHORT_SLIP_MIN_LETTERS`)."""
+        if (
+            " " in key
+            or not SHORT_SLIP_MIN_LETTERS <= len(key) <= SINGLE_TOKEN_MIN_FUZZY_LENGTH
+            or cutoff > SINGLE_TOKEN_TYPO_SCORE
+            or has_digit(key)
+        ):
+            return hits
+        near = self._short_slips(key)
+        forms = sorted(legal_forms_removed(name)) if near else None
+        if not forms:
+            return hits
+        taken = {self._owner_of(h) for h in hits}
+        best: dict[int, tuple[float, int, MatchMethod]] = {}
+        for index in near:
+            owner = self._owner[index]
+            if owner in taken or owner in best:
+                continue
+            if sorted(legal_forms_removed(reorder_listed(self._names[index]))) == forms:
+                best[owner] = (SINGLE_TOKEN_TYPO_SCORE, index, MatchMethod.FUZZY)
+        if not best:
+            return hits
+        return tuple(sorted((*hits, *self._hits(best.values())), key=_hit_order))
+
+    def _short_slips(self, key: str) -> list[int]:
+        """Positions of the one-word keys of `SHORT_SLIP_MIN_LETTERS` to eight letters one edit
+        (OSA) from `key`."""
+        if self._short_words is None:
+            self._short_words = OneEditIndex(
+                (i, k)
+                for i, k in enumerate(self._keys)
+                if " " not in k
+                and SHORT_SLIP_MIN_LETTERS <= len(k) <= SINGLE_TOKEN_MIN_FUZZY_LENGTH
+                and not has_digit(k)
+            )
+        return self._short_words.near(key)
 
     def _hits(self, best: Iterable[tuple[float, int, MatchMethod]]) -> tuple[NameHit, ...]:
         hits = [
