@@ -214,6 +214,7 @@ class NameMatcher:
             index.skeletons, index.skeleton_grams, index.skeleton_postings, COMMON_TOKEN_POSTINGS
         )
         self._short_words: OneEditIndex | None = None  # built on first use (`_short_slips`)
+        self._forms: dict[int, list[str]] = {}  # `_legal_forms` of the names a slip found
         # Hits by normalised key and by the name as given (which saves normalising it again
         # for each rule that screens the same field).
         self._by_key: dict[tuple[str, float], tuple[NameHit, ...]] = {}
@@ -369,13 +370,12 @@ class NameMatcher:
         tokens = key.split()
         found = []
         for position, token in enumerate(tokens):
-            rest = " ".join(tokens[:position] + tokens[position + 1 :])
-            indexes = self._exact.get(rest)  # cheaper than looking for a slip first
-            forms = legal_slips(token) if indexes else None
+            forms = legal_slips(token)  # remembered per word, and most words are none
             if not forms:
                 continue
-            for index in indexes or ():
-                listed = forms.intersection(legal_forms_removed(reorder_listed(self._names[index])))
+            rest = " ".join(tokens[:position] + tokens[position + 1 :])
+            for index in self._exact.get(rest, ()):
+                listed = forms.intersection(self._legal_forms(index))
                 if not listed:
                     continue
                 restored = (f"{rest} {form}" for form in listed)
@@ -407,11 +407,20 @@ class NameMatcher:
             owner = self._owner[index]
             if owner in taken or owner in best:
                 continue
-            if sorted(legal_forms_removed(reorder_listed(self._names[index]))) == forms:
+            if self._legal_forms(index) == forms:
                 best[owner] = (SINGLE_TOKEN_TYPO_SCORE, index, MatchMethod.FUZZY)
         if not best:
             return hits
         return tuple(sorted((*hits, *self._hits(best.values())), key=_hit_order))
+
+    def _legal_forms(self, index: int) -> list[str]:
+        """A listed name's legal-form words, sorted: remembered, a slip's few candidates recur."""
+        found = self._forms.get(index)
+        if found is None:
+            found = self._forms[index] = sorted(
+                legal_forms_removed(reorder_listed(self._names[index]))
+            )
+        return found
 
     def _short_slips(self, key: str) -> list[int]:
         """Positions of the one-word keys of `SHORT_SLIP_MIN_LETTERS` to eight letters one edit
