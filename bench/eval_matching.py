@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/eval_matching.py [--per-type 300] [--innocent 3000] [--seed 7]
+    .venv/bin/python bench/eval_matching.py [--per-type 1000] [--innocent 3000] [--seed 7]
                                             [--lists PATH ...] [--show-misses 5]
 
 Labelled queries are generated from the real lists in ../shared/data/lists (SDN 2024-05-03,
@@ -611,7 +611,12 @@ def run() -> None:
     parser.add_argument(
         "--lists", nargs="+", type=Path, default=list(DEFAULT_LISTS), help="list files or folders"
     )
-    parser.add_argument("--per-type", type=int, default=300, help="cases per variant type")
+    parser.add_argument(
+        "--per-type",
+        type=int,
+        default=1000,
+        help="cases per variant type (1000: one case is 0.1%%, steady enough to read a change)",
+    )
     parser.add_argument("--innocent", type=int, default=3000, help="innocent names to generate")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

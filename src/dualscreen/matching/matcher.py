@@ -234,7 +234,8 @@ class NameMatcher:
             found: dict[str, tuple[NameHit, ...]] = {}
             if hits is None:
                 hits = found[key] = self._match_key(key, cutoff, None)
-            hits = self._with_short_slips(name, key, hits, cutoff)
+            if _short_word(key):
+                hits = self._with_short_slips(name, key, hits, cutoff)
             if _phonetic_applies(name):
                 hits = self._with_phonetic(skeleton_key(name), hits, cutoff, None)
             self._remember(found, {name: hits}, cutoff)
@@ -282,7 +283,8 @@ class NameMatcher:
                 hits[name] = found[key]
             else:  # no identifying letters, or scored in an earlier batch
                 hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
-            hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
+            if _short_word(key):
+                hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
             if name in skeletons:
                 hits[name] = self._with_phonetic(
                     skeletons[name], hits[name], cutoff, near.get(skeletons[name])
@@ -368,13 +370,20 @@ class NameMatcher:
         name has the form the slipped word is one edit from. Scored by edit similarity with that
         form put back in the listed key (a one-word name's weak exact score at most)."""
         tokens = key.split()
+        pair = len(tokens) == 2  # most names: the rest is the other word, no join needed
         found = []
         for position, token in enumerate(tokens):
-            forms = legal_slips(token)  # remembered per word, and most words are none
+            # The rest first: one dict look-up, cheaper than looking a new word up for a slip.
+            rest = (
+                tokens[1 - position]
+                if pair
+                else " ".join(tokens[:position] + tokens[position + 1 :])
+            )
+            indexes = self._exact.get(rest)
+            forms = legal_slips(token) if indexes else None
             if not forms:
                 continue
-            rest = " ".join(tokens[:position] + tokens[position + 1 :])
-            for index in self._exact.get(rest, ()):
+            for index in indexes or ():
                 listed = forms.intersection(self._legal_forms(index))
                 if not listed:
                     continue
@@ -390,12 +399,7 @@ class NameMatcher:
     ) -> tuple[NameHit, ...]:
         """`hits` and the companies whose one-word names are one slip from the query's, written
         with the same legal form (`SHORT_SLIP_MIN_LETTERS`)."""
-        if (
-            " " in key
-            or not SHORT_SLIP_MIN_LETTERS <= len(key) <= SINGLE_TOKEN_MIN_FUZZY_LENGTH
-            or cutoff > SINGLE_TOKEN_TYPO_SCORE
-            or has_digit(key)
-        ):
+        if not _short_word(key) or cutoff > SINGLE_TOKEN_TYPO_SCORE or has_digit(key):
             return hits
         near = self._short_slips(key)
         forms = sorted(legal_forms_removed(name)) if near else None
@@ -545,6 +549,11 @@ def _phonetic_applies(name: str) -> bool:
     form or a Latin word ("العليان Group", "Хохлов Ltd") is not compared with persons'
     skeletons."""
     return needs_skeleton(name) and not _LATIN_LETTER.search(name) and not legal_forms_removed(name)
+
+
+def _short_word(key: str) -> bool:
+    """A one-word key of a length a slip is looked for by `_with_short_slips`."""
+    return SHORT_SLIP_MIN_LETTERS <= len(key) <= SINGLE_TOKEN_MIN_FUZZY_LENGTH and " " not in key
 
 
 def _search_cutoff(key: str, cutoff: float) -> float:
