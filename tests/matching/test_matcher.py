@@ -367,6 +367,8 @@ SLIPS = _list(
     _entry("45716", "GENERAL TECHNOLOGY LIMITED"),
     _entry("47850", "LIMITED LIABILITY COMPANY MAKETIR"),
     _entry("90", "ONELEK", type=PERSON),
+    _entry("36063", "PUBLIC JOINT STOCK COMPANY AMURSKY SHIPBUILDING PLANT"),
+    _entry("9550", "HATKAEW COMPANY LTD."),
 )
 
 
@@ -383,6 +385,13 @@ def slip_matcher() -> NameMatcher:
         pytest.param("Lolc Onelek", "41997", 0.9524, id="llc-letter-added"),
         pytest.param("General Technology Limiied", "45716", 0.9615, id="limited-letter-changed"),
         pytest.param("Limited Ligbility Company Maketir", "47850", 0.9412, id="phrase-word"),
+        pytest.param(
+            "Public Jyint Stock Company Amursky Shipbuilding Plant",
+            "36063",
+            0.9778,
+            id="phrase-word-changed-rest-of-phrase-kept",
+        ),
+        pytest.param("Hatkaew Company Td.", "9550", 0.9524, id="ltd-first-letter-dropped"),
     ],
 )
 def test_a_slip_in_a_listed_legal_form_flags(

@@ -29,7 +29,9 @@ def test_near_finds_every_word_one_edit_away_and_no_other(words: list[str], quer
         pytest.param("ltdi", {"ltd", "ltda"}, id="two-forms-the-listed-name-decides"),
         pytest.param("cropo", set(), id="two-slips"),
         pytest.param("corp", set(), id="a-form-itself"),
-        pytest.param("sb", set(), id="too-short"),
+        pytest.param("td", {"ltd"}, id="two-letters-left"),
+        pytest.param("jyint", {"joint"}, id="phrase-word"),
+        pytest.param("s", set(), id="too-short"),
         pytest.param("ll3", set(), id="a-number"),
     ],
 )

@@ -22,7 +22,13 @@ from rapidfuzz.distance import OSA
 
 from dualscreen.matching.candidates import CandidateIndex, GramPostings
 from dualscreen.matching.explain import HitExplainer
-from dualscreen.matching.normalize import legal_forms_removed, match_key, reorder_listed
+from dualscreen.matching.normalize import (
+    LEGAL_FORM_PHRASES,
+    legal_forms_removed,
+    match_key,
+    name_tokens,
+    reorder_listed,
+)
 from dualscreen.matching.phonetic import needs_skeleton, skeleton_key
 from dualscreen.matching.scoring import (
     GENERIC_WORDS,
@@ -67,6 +73,8 @@ scores `SINGLE_TOKEN_TYPO_SCORE`. The word alone is too short to tell a slip fro
 (Clément and ELEMENT); the same form on both sides says both are a company's name written the
 same way but for that letter. A name without a legal form, or with another, still needs the
 word exactly."""
+
+_PHRASE_WORDS = frozenset().union(*(forms for _, forms in LEGAL_FORM_PHRASES))
 
 _PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
@@ -366,32 +374,35 @@ class NameMatcher:
 
     def _legal_slips(self, key: str) -> list[tuple[int, float]]:
         """Names the query is but for one slip in a legal-form word ("EVIL CRP" for EVIL CORP,
-        "LOLC ONELEK" for LLC ONELEK): the query's other words are a listed key, and the listed
-        name has the form the slipped word is one edit from. Scored by edit similarity with that
-        form put back in the listed key (a one-word name's weak exact score at most)."""
+        "LOLC ONELEK" for LLC ONELEK, "PUBLIC JYINT STOCK COMPANY" for PUBLIC JOINT STOCK
+        COMPANY): the query with the word put right is a listed key, and the listed name has
+        that form. Scored by edit similarity of the query and the query put right (a one-word
+        name's weak exact score at most)."""
         tokens = key.split()
         pair = len(tokens) == 2  # most names: the rest is the other word, no join needed
+        phrase = not _PHRASE_WORDS.isdisjoint(tokens)  # a slip may leave a phrase in the key
         found = []
         for position, token in enumerate(tokens):
-            # The rest first: one dict look-up, cheaper than looking a new word up for a slip.
             rest = (
                 tokens[1 - position]
                 if pair
-                else " ".join(tokens[:position] + tokens[position + 1 :])
+                else " ".join([*tokens[:position], *tokens[position + 1 :]])
             )
-            indexes = self._exact.get(rest)
-            forms = legal_slips(token) if indexes else None
-            if not forms:
+            # One dict look-up of the rest first: cheaper than looking a new word up for slips.
+            if not phrase and rest not in self._exact:
                 continue
-            for index in indexes or ():
-                listed = forms.intersection(self._legal_forms(index))
-                if not listed:
-                    continue
-                restored = (f"{rest} {form}" for form in listed)
-                score = max(_aligned_ratio(key, other) for other in restored) / 100
-                if " " not in rest:
-                    score = min(score, self._single_token_exact_score(index))
-                found.append((index, round(score, 4)))
+            for form in legal_slips(token):
+                fixed = [*tokens[:position], form, *tokens[position + 1 :]]
+                # The form put right, or left out (when the rest of its phrase already was).
+                keys = dict.fromkeys((" ".join(sorted(name_tokens(" ".join(fixed)))), rest))
+                for index in (i for k in keys for i in self._exact.get(k, ())):
+                    listed_key = self._keys[index]
+                    if form not in self._legal_forms(index):
+                        continue
+                    score = _aligned_ratio(key, " ".join(sorted(fixed))) / 100
+                    if " " not in listed_key:
+                        score = min(score, self._single_token_exact_score(index))
+                    found.append((index, round(score, 4)))
         return found
 
     def _with_short_slips(

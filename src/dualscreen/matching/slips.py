@@ -21,7 +21,7 @@ from dualscreen.matching.normalize import LEGAL_FORM_PHRASES, LEGAL_FORMS
 
 SLIP_LEGAL_MIN_LETTERS = 3
 """Legal-form words this long or longer are looked for with a slip ("crp" for CORP, "lolc"
-for LLC); "sa" or "co" with one slip are any two or three letters."""
+for LLC, "td" for LTD); "sa" or "co" with one slip are any two or three letters."""
 
 
 def deletions(word: str) -> set[str]:
@@ -65,10 +65,10 @@ _ANY_LEGAL_WORD = frozenset(LEGAL_FORMS.union(*(forms for _, forms in LEGAL_FORM
 @lru_cache(maxsize=65536)
 def legal_slips(token: str) -> frozenset[str]:
     """The legal-form words `token` is one slip from ("crp" → CORP, "lolc" → LLC, "limiied" →
-    LIMITED), none for a legal-form word itself, a number, or a word under three letters.
+    LIMITED), none for a legal-form word itself, a number, or a single letter.
     Which one was meant is for the listed name to say: a slip counts only against a name that
     has that form."""
-    if len(token) < SLIP_LEGAL_MIN_LETTERS or token in _ANY_LEGAL_WORD:
+    if len(token) < SLIP_LEGAL_MIN_LETTERS - 1 or token in _ANY_LEGAL_WORD:
         return frozenset()
     if any(c.isdigit() for c in token):
         return frozenset()
