@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from dualscreen.matching.normalize import NORMALIZER_VERSION
+from dualscreen.matching.phonetic import SKELETON_VERSION
 
 CACHE_VERSION = "1"
 """Bumped when a cached object's shape changes (models, importers, the matcher's arrays)."""
@@ -42,7 +43,8 @@ def cache_dir() -> Path | None:
 
 def content_key(*parts: str | Path) -> str:
     """A key over strings and over the bytes of files (a folder: its files, by name)."""
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{NORMALIZER_VERSION}\0".encode())
+    versions = f"{CACHE_VERSION}\0{NORMALIZER_VERSION}\0{SKELETON_VERSION}\0"
+    digest = hashlib.sha256(versions.encode())
     for part in parts:
         if isinstance(part, Path):
             files = sorted(p for p in part.iterdir() if p.is_file()) if part.is_dir() else [part]

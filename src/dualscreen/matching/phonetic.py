@@ -20,6 +20,10 @@ from functools import lru_cache
 
 from dualscreen.matching.normalize import name_tokens
 
+SKELETON_VERSION = "2"
+"""Bumped whenever a skeleton changes (2: dj as one sound), so cached name indexes, which hold
+the listed names' skeletons, are rebuilt."""
+
 # --- script-aware romanisation: the letters anyascii reads wrongly for a skeleton -----------
 
 _GREEK_DIGRAPHS = (
@@ -272,7 +276,8 @@ def word_skeleton(word: str) -> str:
     first = "a" if sounds[0] in _VOWELS and sounds[0] != "w" else sounds[0].translate(_CLASSES)
     rest = "".join(c for c in sounds[1:] if c not in _VOWELS)
     rest = _CLUSTERS.sub(lambda m: _CLUSTER_OF[m.group()], rest).translate(_CLASSES)
-    return _DOUBLED.sub(r"\1", first + rest)
+    # Dj is one sound (Djamel, Jamel): a script that writes it d + g (Hebrew דג׳) folds to dj.
+    return _DOUBLED.sub(r"\1", (first + rest).replace("dj", "j"))
 
 
 _JOINED = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul"})
