@@ -26,6 +26,8 @@ from dualscreen.matching.phonetic import needs_skeleton, romanise, skeleton_key,
         pytest.param("Khalid", "Halid", id="kh-is-h"),
         pytest.param("Abd al-Aziz", "Abdulaziz", id="abd-joined"),
         pytest.param("Al Saud", "Al-Saud", id="article-joined"),
+        pytest.param("MOUSTFA, Djamel", "דג׳מל מוסטפה", id="hebrew-dj-is-j"),
+        pytest.param("Djamel", "Jamel", id="dj-is-j"),
     ],
 )
 def test_spellings_of_one_name_share_a_skeleton(one: str, other: str) -> None:
