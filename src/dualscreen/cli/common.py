@@ -88,6 +88,16 @@ AsOfOption = Annotated[
     ),
 ]
 
+OutputFormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table on a terminal, jsonl when piped; -o FILE.csv/.json/.xlsx sets it.",
+        show_default=False,
+    ),
+]
+
 ExitZeroOption = Annotated[
     bool,
     typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),

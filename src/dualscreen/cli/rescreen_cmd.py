@@ -22,6 +22,7 @@ from dualscreen.cli.common import (
     ExitZeroOption,
     ListFormatOption,
     ListsOption,
+    OutputFormatOption,
     RulesOption,
     State,
     check_list_format,
@@ -59,15 +60,7 @@ def rescreen(
     list_format: ListFormatOption = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table on a terminal, jsonl when piped; -o FILE.csv/.json/.xlsx sets it.",
-            show_default=False,
-        ),
-    ] = None,
+    output_format: OutputFormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option(

@@ -33,6 +33,7 @@ from dualscreen.cli.common import (
     ListFormatOption,
     ListsOption,
     MapOption,
+    OutputFormatOption,
     RulesOption,
     SheetOption,
     State,
@@ -149,15 +150,7 @@ def screen(
     encoding: EncodingOption = "utf-8",
     sheet: SheetOption = None,
     mapping: MapOption = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table on a terminal, jsonl when piped; -o FILE.csv/.json/.xlsx sets it.",
-            show_default=False,
-        ),
-    ] = None,
+    output_format: OutputFormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option(

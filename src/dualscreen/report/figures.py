@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from dualscreen.countries import clean_country
-from dualscreen.models import PARTY_FIELDS, Action, Decision, ReasonKind, Verdict
+from dualscreen.models import PARTY_FIELDS, SHIPMENT_FIELDS, Action, Decision, ReasonKind, Verdict
 from dualscreen.report import MAX_DETAILS
 from dualscreen.rules.evaluate import UNCONTROLLED
 
@@ -284,19 +284,7 @@ class ReportFigures(_Figure):
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SPACES = re.compile(r"\s+")
-_GOODS_FIELDS = (
-    "hs_code",
-    "description",
-    "origin_country",
-    "destination_country",
-    "control_code",
-    "license",
-    "quantity",
-    "unit",
-    "value",
-    "currency",
-    "date",
-)
+_GOODS_FIELDS = tuple(f for f in SHIPMENT_FIELDS if f != "id" and f not in PARTY_FIELDS)
 
 
 def parse_amount(text: str) -> Decimal | None:
