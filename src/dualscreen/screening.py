@@ -439,9 +439,12 @@ class _Pool:
             self._executor = None
 
     def close(self) -> None:
-        """Parts not started yet are dropped: the run is over, or abandoned by its reader."""
+        """Parts not started yet are dropped: the run is over, or abandoned by its reader. The
+        parts the workers are on are waited for (one part each, a fraction of a second): an
+        executor left running while the interpreter exits can print a traceback from its
+        manager thread ("Bad file descriptor") as `| head` ends a run."""
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
 
