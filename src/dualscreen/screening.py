@@ -258,7 +258,7 @@ class Screener:
 
     def _match_parties(self, shipments: Sequence[Shipment]) -> None:
         """Match the batch's party names at once, so that the rules' `match` calls are lookups."""
-        fields = {field for rule in self.rules.party_rules for field in rule.fields}
+        fields = self.rules.party_fields
         names = [value for s in shipments for field in fields if (value := getattr(s, field))]
         # Should this fail, each record's rules match its names one by one, and a failure
         # there flags that record (see `_evaluate`): screening fails closed as without batches.

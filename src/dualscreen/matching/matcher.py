@@ -278,7 +278,7 @@ class NameMatcher:
         skeletons = {name: skeleton_key(name) for name in keys if _phonetic_applies(name)}
         near: Mapping[str, Sequence[int]] = {}
         searched = sorted({s for s in skeletons.values() if self._phonetic_search(s, cutoff)})
-        if len(searched) >= BATCH_MIN_NAMES:
+        if searched and len(todo) >= BATCH_MIN_NAMES:
             near = dict(
                 zip(
                     searched,
@@ -592,6 +592,8 @@ def _similar(
     # A typo can move a word in the sorted key ("banco cuba de nacional" against "banco de
     # kuba nacional"), so names sharing a word with the query are also scored with the
     # shared words lined up first.
+    if not candidates:
+        return []
     words = {t for t in key.split() if len(postings.get(t, ())) <= COMMON_TOKEN_POSTINGS}
     if isinstance(candidates, range):
         lo, hi = candidates.start, candidates.stop

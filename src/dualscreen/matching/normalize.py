@@ -55,9 +55,22 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _AKA = re.compile(r"\b[afn]\.k\.a\b\.?", re.IGNORECASE)
 
 
+class _Transliteration(dict[int, str]):
+    """anyascii's spelling of each code point, looked up once: `str.translate` then spells a
+    whole name in C, where anyascii loops in Python (it spells each code point on its own, so
+    the two agree character for character)."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = anyascii(chr(code))
+        return found
+
+
+_TRANSLITERATION = _Transliteration()
+
+
 def fold(text: str) -> str:
     """Case, accents and script folded to lower-case ASCII words separated by single spaces."""
-    ascii_text = anyascii(text).lower()
+    ascii_text = (text if text.isascii() else text.translate(_TRANSLITERATION)).lower()
     ascii_text = _AKA.sub(" ", ascii_text)
     ascii_text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
     ascii_text = ascii_text.replace("'", "").replace("`", "")

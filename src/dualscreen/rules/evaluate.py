@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from dualscreen.matching import NameMatcher
+from dualscreen.matching.matcher import NameHit
 from dualscreen.matching.normalize import fold
 from dualscreen.models import SHIPMENT_FIELDS, Action, Reason, ReasonKind, RestrictedList, Shipment
 from dualscreen.rules.models import (
@@ -111,12 +112,25 @@ def classify(shipment: Shipment, rule: CommodityRule) -> Commodity | None:
     return best
 
 
+def _party_hits(
+    shipment: Shipment, fields: Sequence[str], matcher: NameMatcher, cutoff: float
+) -> dict[str, tuple[NameHit, ...]]:
+    """The hits of each party field the rules screen that has any: asked once per field, not
+    once per rule and field, and most records have none, so their party rules are skipped."""
+    found = {}
+    for field in fields:
+        value = getattr(shipment, field)
+        if value and (hits := matcher.match(value, cutoff)):
+            found[field] = hits
+    return found
+
+
 def _party_reasons(
     shipment: Shipment,
     rule: PartyRule,
     lists: Sequence[RestrictedList],
     matcher: NameMatcher,
-    cutoff: float,
+    hits_by_field: dict[str, tuple[NameHit, ...]],
     on: date,
 ) -> list[Reason]:
     reasons: list[Reason] = []
@@ -131,9 +145,7 @@ def _party_reasons(
     }
     for field in rule.fields:
         value = getattr(shipment, field)
-        if not value:
-            continue
-        for hit in matcher.match(value, cutoff):
+        for hit in hits_by_field.get(field, ()):
             info = lists[hit.list_index].info
             if not rule.covers(info.name, info.category):
                 continue
@@ -184,6 +196,20 @@ def _party_reasons(
     return reasons
 
 
+GOODS_MEMO_SIZE = 4096
+"""Distinct goods-and-route combinations whose reasons a rule set keeps (`evaluate`)."""
+
+_GOODS_FIELDS = (
+    "hs_code",
+    "description",
+    "origin_country",
+    "destination_country",
+    "control_code",
+    "license",
+)
+"""The record fields the rules other than party rules read (`_evaluate`)."""
+
+
 def evaluate(
     shipment: Shipment,
     rules: RuleSet,
@@ -192,8 +218,35 @@ def evaluate(
     on: date,
 ) -> list[Reason]:
     """All reasons the rules in force find, worst first. Rules apply as on the shipment's
-    date, else `on`."""
+    date, else `on`.
+
+    Most records match no listed party, and most of a batch ships the same few goods on the
+    same few routes: their reasons depend only on the date, the goods fields and the record
+    fields the rules' explanations name, so they are worked out once per combination and
+    shared (reasons are immutable)."""
     when = shipment.date or on
+    hits = _party_hits(shipment, rules.party_fields, matcher, rules.flag_cutoff())
+    if hits:
+        return _evaluate(shipment, rules, lists, matcher, hits, when, on)
+    key = (when, *(getattr(shipment, f) for f in (*_GOODS_FIELDS, *rules.explained_fields)))
+    memo = rules.goods_memo
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= GOODS_MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = tuple(_evaluate(shipment, rules, lists, matcher, hits, when, on))
+    return list(found)
+
+
+def _evaluate(
+    shipment: Shipment,
+    rules: RuleSet,
+    lists: Sequence[RestrictedList],
+    matcher: NameMatcher,
+    hits: dict[str, tuple[NameHit, ...]],
+    when: date,
+    on: date,
+) -> list[Reason]:
     in_force = rules.in_force(when)
     reasons: list[Reason] = []
 
@@ -215,10 +268,10 @@ def evaluate(
                 )
             )
 
-    cutoff = rules.flag_cutoff()
     for rule in in_force:
         if isinstance(rule, PartyRule):
-            reasons.extend(_party_reasons(shipment, rule, lists, matcher, cutoff, on))
+            if hits:
+                reasons.extend(_party_reasons(shipment, rule, lists, matcher, hits, on))
         elif isinstance(rule, ExportBanRule):
             prefix = next((p for p in rule.hs_prefixes if shipment.hs_code.startswith(p)), None)
             if prefix and _first_region(shipment.origin_country, tuple(rule.origins)):

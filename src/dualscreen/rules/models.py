@@ -6,11 +6,11 @@ import re
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import cached_property
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from dualscreen.models import PARTY_FIELDS, SHIPMENT_FIELDS, Action, ListCategory
+from dualscreen.models import PARTY_FIELDS, SHIPMENT_FIELDS, Action, ListCategory, Reason
 from dualscreen.rules.template import placeholders
 
 PartyField = Literal["exporter", "consignee", "end_user", "intermediary"]
@@ -246,6 +246,28 @@ class RuleSet(BaseModel):
     def _cutoff(self) -> float:
         cutoffs = [t.flag for r in self._party_rules for t in (r.thresholds, *r.per_list.values())]
         return min(cutoffs, default=1.0)
+
+    @cached_property
+    def party_fields(self) -> tuple[str, ...]:
+        """The party fields any party rule screens, in the order the rules name them."""
+        return tuple(dict.fromkeys(f for r in self._party_rules for f in r.fields))
+
+    @cached_property
+    def explained_fields(self) -> tuple[str, ...]:
+        """The record fields the explanations of the rules other than party rules name."""
+        named = {
+            field
+            for rule in self.rules
+            if not isinstance(rule, PartyRule)
+            for field in placeholders(rule.explanation)
+        }
+        return tuple(sorted(named & set(SHIPMENT_FIELDS)))
+
+    @cached_property
+    def goods_memo(self) -> dict[tuple[Any, ...], tuple[Reason, ...]]:
+        """evaluate.py's memo: the reasons of a record with no party hit, by its date, goods,
+        route and the fields the explanations name."""
+        return {}
 
     @cached_property
     def _in_force(self) -> dict[date, tuple[Rule, ...]]:
