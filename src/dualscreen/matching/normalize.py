@@ -71,8 +71,9 @@ _TRANSLITERATION = _Transliteration()
 def fold(text: str) -> str:
     """Case, accents and script folded to lower-case ASCII words separated by single spaces."""
     ascii_text = (text if text.isascii() else text.translate(_TRANSLITERATION)).lower()
-    ascii_text = _AKA.sub(" ", ascii_text)
-    ascii_text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
+    if "." in ascii_text:  # both patterns need one, and most names have none
+        ascii_text = _AKA.sub(" ", ascii_text)
+        ascii_text = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", ""), ascii_text)
     ascii_text = ascii_text.replace("'", "").replace("`", "")
     return _NON_ALNUM.sub(" ", ascii_text).strip()
 

@@ -17,6 +17,7 @@ _SPACES = re.compile(r"\s+")
 _HS_DIGITS = re.compile(r"[0-9]{6,10}")  # ASCII only: str.isdigit() also takes "８" and "²"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # left after whitespace is collapsed
 _CANONICAL = frozenset(SHIPMENT_FIELDS)
+_JOINER = "\x1c"  # whitespace to str.split(), so in no cleaned field; not in _CONTROL
 
 
 @lru_cache(maxsize=1024)
@@ -89,23 +90,28 @@ def to_shipment(
 
     values: dict[str, Any] = {}
     for name in SHIPMENT_FIELDS:
-        text = _as_text(record.get(name))
+        value = record.get(name)
+        # str.split() splits on the whitespace `\s` matches: runs collapsed, ends trimmed.
+        text = " ".join(value.split()) if type(value) is str else _as_text(value)
         if text is None:
-            reasons.append(
-                _input_reason(raw, name, f"{name} must be text or a number", record.get(name))
-            )
+            reasons.append(_input_reason(raw, name, f"{name} must be text or a number", value))
             text = ""
-        if "\ufffd" in text:
-            reasons.append(
-                _input_reason(
-                    raw, name, f"{name} has bytes that are not valid text; pass --encoding"
-                )
-            )
-        if _CONTROL.search(text):
-            reasons.append(
-                _input_reason(raw, name, f"{name} has control characters such as NUL", text)
-            )
         values[name] = text
+    # Checked on all fields at once first (joined by a character split() has taken out of
+    # each), and field by field only when something is there to report.
+    joined = _JOINER.join(values.values())
+    if "\ufffd" in joined or _CONTROL.search(joined):
+        for name, text in values.items():
+            if "\ufffd" in text:
+                reasons.append(
+                    _input_reason(
+                        raw, name, f"{name} has bytes that are not valid text; pass --encoding"
+                    )
+                )
+            if _CONTROL.search(text):
+                reasons.append(
+                    _input_reason(raw, name, f"{name} has control characters such as NUL", text)
+                )
 
     values["id"] = values["id"] or default_id
     record = {"id": values["id"], **{k: v for k, v in record.items() if k != "id"}}
