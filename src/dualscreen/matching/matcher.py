@@ -538,13 +538,14 @@ class NameMatcher:
     def _subset_candidates(self, key: str) -> list[int]:
         """Names that contain every token of the query, or whose tokens the query all contains."""
         tokens = key.split()
-        words, query = set(tokens), Counter(tokens)
+        words, query = set(tokens), None
         found = []
         for index in self._candidates.sharing_words(key, SUBSET_MAX_EXTRA_TOKENS):
             listed = self._keys[index].split()
             # The word sets first (cheap, and most candidates fail them), then the counts.
             if not (words <= set(listed) if len(listed) > len(tokens) else words >= set(listed)):
                 continue
+            query = query or Counter(tokens)
             other = Counter(listed)
             shorter, longer = (query, other) if query.total() <= other.total() else (other, query)
             if not shorter - longer and _carries(shorter) and numbers_agree(key, self._keys[index]):
