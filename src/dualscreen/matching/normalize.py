@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-NORMALIZER_VERSION = "3"
+NORMALIZER_VERSION = "4"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
@@ -19,7 +19,7 @@ LEGAL_FORMS: frozenset[str] = frozenset(
     ag kg kgaa ohg mbh sa sas sarl sca snc sasu srl spa sl
     slu sau bv nv vof cv pt tbk persero perum ud koperasi sdn bhd
     berhad pte pty jsc ojsc cjsc pjsc ooo oao zao pao ao tov ab
-    asa oy oyj aps lda ltda
+    asa oy oyj aps lda ltda terbuka aktiengesellschaft kommanditgesellschaft
     """.split()
 )
 
@@ -30,6 +30,18 @@ LEGAL_FORM_PHRASES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"limited", "liability"}), frozenset({"liability"})),
     (frozenset({"sociedad", "anonima"}), frozenset({"sociedad", "anonima"})),
     (frozenset({"societe", "anonyme"}), frozenset({"societe", "anonyme"})),
+    # Spelled out: Sdn Bhd, PT, GmbH, BV, NV, SpA, and Chinese "Co., Ltd." in pinyin
+    # (Youxian Gongsi, Youxian Zeren Gongsi, Gufen Youxian Gongsi).
+    (frozenset({"sendirian", "berhad"}), frozenset({"sendirian"})),
+    (frozenset({"perseroan", "terbatas"}), frozenset({"perseroan", "terbatas"})),
+    (
+        frozenset({"gesellschaft", "beschrankter", "haftung"}),
+        frozenset({"gesellschaft", "mit", "beschrankter", "haftung"}),
+    ),
+    (frozenset({"besloten", "vennootschap"}), frozenset({"besloten", "vennootschap"})),
+    (frozenset({"naamloze", "vennootschap"}), frozenset({"naamloze", "vennootschap"})),
+    (frozenset({"societa", "azioni"}), frozenset({"societa", "per", "azioni"})),
+    (frozenset({"youxian", "gongsi"}), frozenset({"youxian", "zeren", "gufen", "gongsi"})),
 )
 
 # Legal-form words long enough that one slip in them ("LIABLITY", "CMOPANY", "SOCK" for STOCK)
