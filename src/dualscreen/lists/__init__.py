@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from dualscreen.errors import ListError
-from dualscreen.lists.cache import cached, content_key
+from dualscreen.lists.cache import cached, content_key, file_digest
 from dualscreen.lists.interface import Importer
 from dualscreen.models import RestrictedList
 
@@ -147,7 +147,7 @@ def _discovered(path: Path, list_format: str | None) -> list[tuple[Importer, Pat
         digest = hashlib.sha256()
         for file in files:
             digest.update(str(file.relative_to(path)).encode() + b"\0")
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
+            digest.update(file_digest(file))
     except (OSError, ValueError):
         return discover(path, list_format)
     key = content_key("discover", str(path.resolve()), list_format or "", digest.hexdigest())

@@ -50,12 +50,29 @@ def content_key(*parts: str | Path) -> str:
             files = sorted(p for p in part.iterdir() if p.is_file()) if part.is_dir() else [part]
             for file in files:
                 digest.update(file.name.encode() + b"\0")
-                with file.open("rb") as fh:
-                    for chunk in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(chunk)
+                digest.update(file_digest(file))
         else:
             digest.update(part.encode() + b"\0")
     return digest.hexdigest()
+
+
+_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, read once per run while its size, modification time and
+    inode stay the same: finding a list's format and keying its cache entry both need it, and
+    a one-record run would otherwise read its 6 MB of lists twice."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    found = _DIGESTS.get(key)
+    if found is None:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        found = _DIGESTS[key] = digest.digest()
+    return found
 
 
 def cached(kind: str, key: str, build: Callable[[], T]) -> T:
