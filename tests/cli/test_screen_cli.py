@@ -345,3 +345,46 @@ def test_workers_must_be_at_least_one(invoke: Invoke, watch_list: Path) -> None:
     result = invoke("screen", "--lists", str(watch_list), "--workers", "0", input=PASS)
     assert result.exit_code == 2
     assert "--workers" in result.stderr
+
+
+MIXED_FIELDS = (
+    '{"id": "m1", "consignee": "Acme Trading"}\n'
+    '{"id": "m2", "consignee": "Beta Metals", "po_number": "PO-7"}\n'
+    '{"id": "m3", "consignee": "Gamma Mining", "po_number": "PO-8", "incoterm": "FOB"}\n'
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_table_says_once_which_fields_its_first_records_columns_leave_out(
+    invoke: Invoke, watch_list: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"out.{fmt}"
+    result = invoke("screen", "--lists", str(watch_list), "-o", str(out), input=MIXED_FIELDS)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "first record had not" in line]
+    assert warnings == [
+        "warning: record m2 has fields the first record had not (po_number): a table's columns "
+        "are its first record's, so their values are left out of it (JSON output keeps every "
+        "field; said once per table)"
+    ]
+    if fmt == "csv":
+        lines = out.read_text().splitlines()
+        assert [line.split(",")[0] for line in lines[1:]] == ["m1", "m2", "m3"]
+        assert "po_number" not in lines[0]
+
+
+def test_json_output_keeps_every_field_and_warns_of_none(invoke: Invoke, watch_list: Path) -> None:
+    result = invoke("screen", "--lists", str(watch_list), input=MIXED_FIELDS)
+    assert result.exit_code == 0, result.stderr
+    assert [d["record"].get("incoterm") for d in decisions(result.stdout)] == [None, None, "FOB"]
+    assert "first record had not" not in result.stderr
+
+
+def test_a_table_whose_records_share_their_fields_warns_of_none(
+    invoke: Invoke, watch_list: Path
+) -> None:
+    result = invoke(
+        "screen", str(EXAMPLES / "shipments.csv"), "--lists", str(watch_list), "-f", "csv", "-q"
+    )
+    assert result.exit_code == 4, result.stderr
+    assert "first record had not" not in result.stderr

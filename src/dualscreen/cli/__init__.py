@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,11 @@ class _Group(TyperGroup):
     """Library errors become one clear line and exit 1 — the same under CliRunner as in a shell."""
 
     def invoke(self, ctx: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
@@ -40,6 +46,12 @@ class _Group(TyperGroup):
                 soft_wrap=True,
             )
             raise typer.Exit(EXIT_ERROR) from exc
+
+
+def _show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning the library gives (a worker process failed, fields left out of a table) is a
+    `warning:` line on stderr like the CLI's own, not Python's file:line form."""
+    err.print(Text.assemble(("warning: ", "bold yellow"), str(message)), soft_wrap=True)
 
 
 app = typer.Typer(

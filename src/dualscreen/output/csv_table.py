@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Mapping
 from typing import Any, TextIO
 
@@ -25,6 +26,34 @@ def record_columns(record: Mapping[str, Any]) -> list[str]:
     return canonical + [k for k in record if k not in SHIPMENT_FIELDS]
 
 
+class LeftOutFieldsWarning(UserWarning):
+    """A record has fields the table's columns, fixed by the first record, do not hold."""
+
+
+class FixedColumns:
+    """A table's record columns, fixed by its first record (a stream cannot add columns once
+    rows are written), and a warning, once per table, for the first record with fields they
+    leave out: its decision is written, the fields' values are not."""
+
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        self.columns = record_columns(record)
+        self._known = frozenset(self.columns).union(SHIPMENT_FIELDS)
+        self._warned = False
+
+    def check(self, decision: Decision) -> None:
+        if self._warned or self._known.issuperset(decision.record):
+            return
+        self._warned = True
+        fields = ", ".join(k for k in decision.record if k not in self._known)
+        warnings.warn(
+            f"record {decision.id} has fields the first record had not ({fields}): a table's "
+            "columns are its first record's, so their values are left out of it (JSON output "
+            "keeps every field; said once per table)",
+            LeftOutFieldsWarning,
+            stacklevel=3,
+        )
+
+
 def decision_row(decision: Decision, columns: list[str]) -> list[Any]:
     """`id, decision, rules, explanation`, then the record's value in each column."""
     rules = ";".join(dict.fromkeys(r.rule for r in decision.reasons))
@@ -43,14 +72,15 @@ class CsvWriter:
     def __init__(self, stream: TextIO) -> None:
         self._writer = csv.writer(stream, lineterminator="\n")
         self._stream = stream
-        self._columns: list[str] | None = None
+        self._columns: FixedColumns | None = None
 
     def write(self, decision: Decision) -> None:
         if self._columns is None:
-            self._columns = record_columns(decision.record)
+            self._columns = FixedColumns(decision.record)
             # A column named "=cmd(...)" is as live in a header as in a row.
-            self._writer.writerow([safe_cell(c) for c in (*self.leading, *self._columns)])
-        self._writer.writerow([safe_cell(v) for v in self.row(decision, self._columns)])
+            self._writer.writerow([safe_cell(c) for c in (*self.leading, *self._columns.columns)])
+        self._columns.check(decision)
+        self._writer.writerow([safe_cell(v) for v in self.row(decision, self._columns.columns)])
 
     def row(self, decision: Decision, columns: list[str]) -> list[Any]:
         return decision_row(decision, columns)

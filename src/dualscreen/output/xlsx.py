@@ -17,7 +17,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dualscreen.errors import DualscreenError
 from dualscreen.models import Decision, Verdict
-from dualscreen.output.csv_table import DECISION_COLUMNS, decision_row, record_columns, safe_cell
+from dualscreen.output.csv_table import DECISION_COLUMNS, FixedColumns, decision_row, safe_cell
 
 SHEET = "decisions"
 MAX_ROWS = 1_048_576  # an Excel sheet's last row; the header takes the first
@@ -91,7 +91,7 @@ class XlsxWriter:
         self._stream = stream
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet(SHEET)
-        self._columns: list[str] | None = None
+        self._columns: FixedColumns | None = None
         self._width = 0
         self._numeric: frozenset[int] = frozenset()
         self._rows = 0
@@ -128,8 +128,8 @@ class XlsxWriter:
 
     def write(self, decision: Decision) -> None:
         if self._columns is None:
-            self._columns = record_columns(decision.record)
-            names = [*self.leading, *self._columns]
+            self._columns = FixedColumns(decision.record)
+            names = [*self.leading, *self._columns.columns]
             self._numeric = frozenset(names.index(f) for f in NUMERIC_FIELDS if f in names)
             self._start(names)
         if self._rows + 1 >= MAX_ROWS:
@@ -137,7 +137,8 @@ class XlsxWriter:
                 f"more than {MAX_ROWS - 1:,} decisions do not fit in one Excel sheet; "
                 "write CSV or JSON Lines instead (-o FILE.csv)"
             )
-        values = self.row(decision, self._columns)
+        self._columns.check(decision)
+        values = self.row(decision, self._columns.columns)
         row = [self._cell(v, i in self._numeric) for i, v in enumerate(values)]
         verdict_cell = row[1]
         if verdict_cell is not None:
