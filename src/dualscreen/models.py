@@ -11,15 +11,21 @@ from pydantic import BaseModel, ConfigDict, Field
 PARTY_FIELDS: tuple[str, ...] = ("exporter", "consignee", "end_user", "intermediary")
 """The shipment fields that name a party to screen, in the order reasons report them."""
 
-SHIPMENT_FIELDS: tuple[str, ...] = (
-    "id",
-    *PARTY_FIELDS,
+GOODS_FIELDS: tuple[str, ...] = (
     "hs_code",
     "description",
     "origin_country",
     "destination_country",
     "control_code",
     "license",
+)
+"""What is shipped, where from and where to, under which control code and licence: the fields
+the commodity, destination, export-ban and control rules read."""
+
+SHIPMENT_FIELDS: tuple[str, ...] = (
+    "id",
+    *PARTY_FIELDS,
+    *GOODS_FIELDS,
     "quantity",
     "unit",
     "value",

@@ -10,7 +10,15 @@ from typing import Any
 from dualscreen.matching import NameMatcher
 from dualscreen.matching.matcher import NameHit
 from dualscreen.matching.normalize import fold
-from dualscreen.models import SHIPMENT_FIELDS, Action, Reason, ReasonKind, RestrictedList, Shipment
+from dualscreen.models import (
+    GOODS_FIELDS,
+    SHIPMENT_FIELDS,
+    Action,
+    Reason,
+    ReasonKind,
+    RestrictedList,
+    Shipment,
+)
 from dualscreen.rules.models import (
     Commodity,
     CommodityRule,
@@ -199,16 +207,6 @@ def _party_reasons(
 GOODS_MEMO_SIZE = 4096
 """Distinct goods-and-route combinations whose reasons a rule set keeps (`evaluate`)."""
 
-_GOODS_FIELDS = (
-    "hs_code",
-    "description",
-    "origin_country",
-    "destination_country",
-    "control_code",
-    "license",
-)
-"""The record fields the rules other than party rules read (`_evaluate`)."""
-
 
 def evaluate(
     shipment: Shipment,
@@ -228,7 +226,7 @@ def evaluate(
     hits = _party_hits(shipment, rules.party_fields, matcher, rules.flag_cutoff())
     if hits:
         return _evaluate(shipment, rules, lists, matcher, hits, when, on)
-    key = (when, *(getattr(shipment, f) for f in (*_GOODS_FIELDS, *rules.explained_fields)))
+    key = (when, *(getattr(shipment, f) for f in (*GOODS_FIELDS, *rules.explained_fields)))
     memo = rules.goods_memo
     found = memo.get(key)
     if found is None:
