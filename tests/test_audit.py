@@ -272,6 +272,86 @@ def test_a_failed_write_is_cut_back_to_the_last_whole_line(
         log.append({"type": "decision", "run": "r3"})
 
 
+def interrupted_run(path: Path, write: Callable[[int, Any], int], ids: list[str]) -> AuditRun:
+    """A run whose decisions' flush is interrupted by a signal (KeyboardInterrupt) as `write`
+    says, then closed as interrupted, as the CLI does."""
+    run = AuditRun(AuditLog(path, buffer_bytes=1 << 30).open())
+    run.start(args={"files": ["-"]}, rules=RULES, lists=[], inputs=[], as_of=date(2026, 1, 1))
+    for n, record_id in enumerate(ids, start=2):
+        run.decision(decision(record_id), "-", n)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "write", write)
+        with pytest.raises(KeyboardInterrupt):
+            run.log.flush()
+    run.finish(exit_code=130, inputs=[], reason="SIGINT")
+    return run
+
+
+def test_a_signal_just_after_a_flush_keeps_its_lines_and_the_run_still_closes(
+    trail: Path,
+) -> None:
+    real_write = os.write
+
+    def signal_after(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data))
+        raise KeyboardInterrupt  # the handler runs once the write has returned
+
+    interrupted_run(trail, signal_after, ["E", "F", "G"])
+
+    report = verify(trail)
+    assert report.lines == 9 + 5  # start, E, F, G, interrupted: every decision made is there
+    last = json.loads(lines(trail)[-1])
+    assert (last["type"], last["reason"], last["records"]) == ("interrupted", "SIGINT", 3)
+
+
+def test_a_signal_between_two_writes_cuts_off_the_part_line_and_writes_the_rest_at_close(
+    trail: Path,
+) -> None:
+    real_write = os.write
+    calls: list[int] = []
+
+    def signal_between(fd: int, data: Any) -> int:
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(1)
+        whole = bytes(data)
+        return real_write(fd, whole[: whole.index(b"\n") + 1 + 7])  # one line and a part
+
+    interrupted_run(trail, signal_between, ["E", "F", "G"])
+
+    assert verify(trail).lines == 9 + 5
+    assert [json.loads(line)["type"] for line in lines(trail)[9:]] == [
+        "start",
+        "decision",
+        "decision",
+        "decision",
+        "interrupted",
+    ]
+
+
+def test_a_decision_whose_flush_a_signal_interrupts_is_still_counted_by_the_closing_line(
+    trail: Path,
+) -> None:
+    real_write = os.write
+    run = AuditRun(AuditLog(trail, buffer_bytes=1).open())  # every line flushed as appended
+    run.start(args={"files": ["-"]}, rules=RULES, lists=[], inputs=[], as_of=date(2026, 1, 1))
+    run.decision(decision("E"), "-", 2)
+
+    def signal_after(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data))
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "write", signal_after)
+        with pytest.raises(KeyboardInterrupt):
+            run.decision(decision("F", Verdict.BLOCK), "-", 3)
+    run.finish(exit_code=130, inputs=[], reason="SIGINT")
+
+    assert verify(trail).lines == 9 + 4  # start, E, F, interrupted
+    last = json.loads(lines(trail)[-1])
+    assert (last["records"], last["counts"]["block"]) == (2, 1)
+
+
 def test_a_second_writer_waits_for_the_lock_then_chains_from_the_first(trail: Path) -> None:
     holder = AuditLog(trail).open()
     waiting = threading.Event()

@@ -348,17 +348,39 @@ class AuditLog:
             while view:
                 view = view[os.write(self._fd, view) :]
             self._chain = chain._replace(pending=(), pending_bytes=0)
-        except BaseException as exc:
-            # A short write (disk full) or a signal between writes: cut back to the last
-            # whole line and write nothing more this run, so the file never holds a half line.
+        except OSError as exc:
+            # A short write (disk full): cut back to where this flush began and write nothing
+            # more this run, so the file never holds a half line.
             self._failed = True
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, start)
-            if isinstance(exc, OSError):
-                raise AuditError(
-                    f"cannot write the audit file: {exc.strerror}", path=self.path
-                ) from exc
+            raise AuditError(
+                f"cannot write the audit file: {exc.strerror}", path=self.path
+            ) from exc
+        except BaseException:
+            # A signal (SIGTERM, Ctrl-C) raised between two writes or just after the last one:
+            # the lines written whole stay, a part of one is cut off, and the lines not written
+            # stay pending, so the run can still be closed as interrupted after them.
+            self._keep_whole_lines(chain, start)
             raise
+
+    def _keep_whole_lines(self, chain: _Chain, start: int) -> None:
+        assert self._fd is not None
+        try:
+            written = os.fstat(self._fd).st_size - start
+            whole, lines = 0, 0
+            for line in chain.pending:
+                if whole + len(line) > written:
+                    break
+                whole, lines = whole + len(line), lines + 1
+            if whole < written:
+                os.ftruncate(self._fd, start + whole)
+        except OSError:
+            self._failed = True  # what is in the file is unknown: nothing more is written
+            return
+        self._chain = chain._replace(
+            pending=chain.pending[lines:], pending_bytes=chain.pending_bytes - whole
+        )
 
     def close(self, *, sync: bool = True) -> None:
         """Flush, fsync and release the lock. Idempotent."""
@@ -420,6 +442,8 @@ class AuditRun:
         self.clock = clock
         self.counts: Counter[Verdict] = Counter()
         self.closed = False
+        self._first_seq = log.seq  # the chain before the run's start line
+        self._last: Verdict | None = None  # the verdict of the decision last appended
 
     def start(
         self,
@@ -430,6 +454,7 @@ class AuditRun:
         inputs: Sequence[InputDigest],
         as_of: date,
     ) -> None:
+        self._first_seq = self.log.seq
         self.log.append(
             start_record(
                 run=self.run_id,
@@ -444,6 +469,7 @@ class AuditRun:
         self.log.flush()  # a run that has begun is visible at once, even if it is then killed
 
     def decision(self, decision: Decision, source: str, line: int) -> None:
+        self._last = decision.decision
         self.log.append(
             decision_record(
                 run=self.run_id, ts=self.clock(), decision=decision, source=source, line=line
@@ -451,11 +477,20 @@ class AuditRun:
         )
         self.counts[decision.decision] += 1
 
+    def _reconcile(self) -> None:
+        """A signal raised once a decision's line is in the chain but before it is counted (in
+        the flush that line started, or just after): the closing line must count every
+        decision line the run holds, so the one not counted is counted from the chain."""
+        lines = self.log.seq - self._first_seq - 1  # less the start line
+        if self._last is not None and lines == self.counts.total() + 1:
+            self.counts[self._last] += 1
+
     def finish(
         self, *, exit_code: int, inputs: Sequence[InputDigest], reason: str | None = None
     ) -> None:
         """Write the closing line (`end`, or `interrupted` when `reason` is given), flush and
         fsync, release the lock. On failure the log is closed anyway and the error raised."""
+        self._reconcile()
         try:
             self.log.append(
                 close_record(
