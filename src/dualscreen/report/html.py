@@ -6,7 +6,7 @@ untrusted, and a party named `<script>` must read as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -176,6 +176,16 @@ def _pair(chart: str, table: str) -> str:
     return f'<div class="pair"><div class="fig">{chart}</div><div class="tab">{table}</div></div>'
 
 
+def _described(bars: Iterable[tuple[str, int, Mapping[str, int]]]) -> str:
+    """A chart's text alternative: each bar's label, its records, and its non-zero parts."""
+    return "; ".join(
+        f"{label}: {records} records ("
+        + ", ".join(f"{part} {n}" for part, n in parts.items() if n)
+        + ")"
+        for label, records, parts in bars
+    )
+
+
 def _capped(bars: list[Bar], legend: list[Segment]) -> list[Bar]:
     """At most MAX_BARS bars; the others summed per series into one last bar."""
     if len(bars) <= MAX_BARS:
@@ -268,12 +278,7 @@ def _rules(f: ReportFigures) -> str:
         bar_chart(
             "chart-rules",
             "Records by rule and action",
-            "; ".join(
-                f"{r.rule}: {r.records} records ("
-                + ", ".join(f"{a} {n}" for a, n in r.actions.items() if n)
-                + ")"
-                for r in f.by_rule
-            ),
+            _described((r.rule, r.records, r.actions) for r in f.by_rule),
             _capped(bars, legend),
             legend,
         ),
@@ -316,11 +321,8 @@ def _destinations(f: ReportFigures) -> str:
                 bar_chart(
                     "chart-destinations",
                     "Records by destination and decision",
-                    "; ".join(
-                        f"{_country(d.destination)}: {d.records} records ("
-                        + ", ".join(f"{k} {n}" for k, n in d.decisions.items() if n)
-                        + ")"
-                        for d in f.by_destination
+                    _described(
+                        (_country(d.destination), d.records, d.decisions) for d in f.by_destination
                     ),
                     _capped(bars, DECISION_LEGEND),
                     DECISION_LEGEND,
@@ -505,12 +507,7 @@ def _monitoring(f: ReportFigures) -> str:
         bar_chart(
             "chart-monitored-destinations",
             "Monitored records by destination and decision",
-            "; ".join(
-                f"{_country(x.country)}: {x.records} records ("
-                + ", ".join(f"{k} {n}" for k, n in x.decisions.items() if n)
-                + ")"
-                for x in m.by_destination
-            ),
+            _described((_country(x.country), x.records, x.decisions) for x in m.by_destination),
             _capped(dest_bars, DECISION_LEGEND),
             DECISION_LEGEND,
         )
