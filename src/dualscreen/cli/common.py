@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -102,6 +102,20 @@ ExitZeroOption = Annotated[
     bool,
     typer.Option("--exit-zero", help="Exit 0 whatever the decisions (errors still exit 1)."),
 ]
+
+
+def audit_option(help: str) -> Any:
+    """`--audit FILE` (env DUALSCREEN_AUDIT), with what the command appends there. The file is
+    not checked as readable here: one that cannot be opened is a fault when opened (exit 1),
+    not a usage error (exit 2)."""
+    return typer.Option(
+        "--audit",
+        envvar="DUALSCREEN_AUDIT",
+        help=help,
+        show_default=False,
+        dir_okay=False,
+        readable=False,
+    )
 
 
 class State:

@@ -25,6 +25,7 @@ from dualscreen.cli.common import (
     OutputFormatOption,
     RulesOption,
     State,
+    audit_option,
     check_list_format,
     choose_output_format,
     err,
@@ -75,14 +76,9 @@ def rescreen(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     audit: Annotated[
         Path | None,
-        typer.Option(
-            "--audit",
-            envvar="DUALSCREEN_AUDIT",
-            help="Append the run and every decision made (changed or not) to FILE, "
-            "hash-chained, as `screen --audit` does.",
-            show_default=False,
-            dir_okay=False,
-            readable=False,  # checked when opened: exit 1 as a fault, not 2 as a usage error
+        audit_option(
+            "Append the run and every decision made (changed or not) to FILE, hash-chained, "
+            "as `screen --audit` does."
         ),
     ] = None,
 ) -> None:

@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from dualscreen.audit import AuditError, AuditLog, review_record, utc_now
-from dualscreen.cli.common import ListFormatOption, ListsOption, check_list_format, err
+from dualscreen.cli.common import (
+    ListFormatOption,
+    ListsOption,
+    audit_option,
+    check_list_format,
+    err,
+)
 from dualscreen.cli.store_option import StoreOption, check_store_path
 from dualscreen.defaults import default_lists
 from dualscreen.errors import ListError
@@ -27,14 +33,8 @@ app = typer.Typer(help="Clear or confirm party hits, kept in a case store.", no_
 
 AuditOption = Annotated[
     Path | None,
-    typer.Option(
-        "--audit",
-        envvar="DUALSCREEN_AUDIT",
-        help="Append the review to this audit file, hash-chained with the screening runs "
-        "(see `audit`).",
-        show_default=False,
-        dir_okay=False,
-        readable=False,  # checked when opened: exit 1 as a fault, not 2 as a usage error
+    audit_option(
+        "Append the review to this audit file, hash-chained with the screening runs (see `audit`)."
     ),
 ]
 PartyOption = Annotated[

@@ -37,6 +37,7 @@ from dualscreen.cli.common import (
     RulesOption,
     SheetOption,
     State,
+    audit_option,
     check_list_format,
     choose_output_format,
     err,
@@ -174,14 +175,7 @@ def screen(
     ] = None,
     audit: Annotated[
         Path | None,
-        typer.Option(
-            "--audit",
-            envvar="DUALSCREEN_AUDIT",
-            help="Append the run and every decision to FILE, hash-chained (see `audit`).",
-            show_default=False,
-            dir_okay=False,
-            readable=False,  # checked when read: exit 1 as a fault, not 2 as a usage error
-        ),
+        audit_option("Append the run and every decision to FILE, hash-chained (see `audit`)."),
     ] = None,
     store: Annotated[
         Path | None,
