@@ -114,12 +114,7 @@ def start_record(
 ) -> dict[str, Any]:
     """What a run screened against, enough to reproduce it."""
     return {
-        "type": "start",
-        "run": run,
-        "ts": ts,
-        "format": FORMAT_VERSION,
-        "tool": {"name": "dualscreen", "version": __version__},
-        "host": os.uname().nodename if hasattr(os, "uname") else "",
+        **_opening("start", run, ts),
         "pid": os.getpid(),
         "args": dict(args),
         "as_of": as_of.isoformat(),
@@ -191,16 +186,24 @@ def review_record(
     """An officer's review as evidence: the review as stored (with its id in the store), the
     list entry it was made against as it stood, and the store that holds it."""
     return {
-        "type": "review",
+        **_opening("review", run, ts),
+        "user": _user(),
+        "review": dict(review),
+        "entry": dict(entry),
+        "store": store,
+    }
+
+
+def _opening(kind: str, run: str, ts: str) -> dict[str, Any]:
+    """The first keys of a line that opens something (a run, a review): what it is, when, and
+    which dualscreen on which host wrote it."""
+    return {
+        "type": kind,
         "run": run,
         "ts": ts,
         "format": FORMAT_VERSION,
         "tool": {"name": "dualscreen", "version": __version__},
         "host": os.uname().nodename if hasattr(os, "uname") else "",
-        "user": _user(),
-        "review": dict(review),
-        "entry": dict(entry),
-        "store": store,
     }
 
 
