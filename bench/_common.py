@@ -48,6 +48,7 @@ INNOCENT_LOCALES = (
     "hi_IN",
     "fa_IR",
     "uk_UA",
+    "he_IL",
 )
 """Where the innocent parties of a US–Indonesia trade desk and its counterparts come from."""
 

@@ -11,7 +11,7 @@ listed, re-cased, re-ordered, with one typo, with its legal form swapped or one 
 person's name written in Cyrillic, Arabic, Greek, Hebrew and Thai script, and its aliases.
 Each query is screened as a consignee through `Screener` on the packaged default rules; it is
 recalled when a party reason names the entry it came from (a flag or a block). Innocent names
-come from Faker in twenty locales, less those equal to a listed name after normalisation.
+come from Faker in twenty-one locales, less those equal to a listed name after normalisation.
 Lists and the index are cached in a fresh temporary folder unless DUALSCREEN_CACHE_DIR is set.
 A script, not a test: it prints figures and the issue's targets, and asserts nothing.
 """
@@ -109,14 +109,14 @@ _GREEK = _letters_table(
     "u=ου v=β w=ου x=ξ y=ι z=ζ"
 )
 _ARABIC = _letters_table(
-    "sh=ش kh=خ gh=غ th=ث dh=ذ ch=تش ph=ف ck=ك ts=تس ou=و oo=و ee=ي ai=اي ay=اي aw=او "
+    "sh=ش kh=خ gh=غ th=ث dh=ذ zh=ژ dzh=ج ch=تش ph=ف ck=ك ts=تس ou=و oo=و ee=ي ai=اي ay=اي aw=او "
     "b=ب c=ك d=د f=ف g=ج h=ه j=ج k=ك l=ل m=م n=ن p=ب q=ق r=ر s=س t=ت v=ف w=و x=كس y=ي z=ز "
-    "i=ي o=و u=و"
+    "i=ي o=و u=و '=ع"
 )
 _HEBREW = _letters_table(
-    "sh=ש ch=צ׳ kh=ח tz=צ ts=צ th=ת ph=פ zh=ז׳ ou=ו oo=ו ee=י ai=י ay=י "
+    "sh=ש ch=צ׳ kh=ח gh=ע׳ dh=ד׳ tz=צ ts=צ th=ת ph=פ zh=ז׳ dzh=ג׳ ou=ו oo=ו ee=י ai=י ay=י "
     "b=ב c=ק d=ד f=פ g=ג h=ה j=ג׳ k=ק l=ל m=מ n=נ p=פ q=ק r=ר s=ס t=ט v=ו w=ו x=קס y=י z=ז "
-    "i=י o=ו u=ו"
+    "i=י o=ו u=ו '=ע"
 )
 _HEBREW_FINAL = str.maketrans("כמנפצ", "ךםןףץ")
 _THAI_CONSONANTS = _letters_table(
@@ -247,6 +247,11 @@ def transliterate(name: str, script: str) -> str:
     text = _ascii_lower(name)
     if script == "Arabic":
         text = re.sub(r"\b(?:al|el)[- ]+(?=[a-z])", "al", text)
+    if script in ("Arabic", "Hebrew"):
+        # An apostrophe inside a word (Sa'id, Ma'tuq) stands for an ain or a hamza, which
+        # these scripts write as a letter of the word (سعيد, מעטוק).
+        text = re.sub(r"(?<=[a-z])['’](?=[a-z])", "'", text)
+        return re.sub(r"[a-z]+(?:'[a-z]+)*", lambda m: _TRANSLITERATE[script](m.group()), text)
     return re.sub(r"[a-z]+", lambda m: _TRANSLITERATE[script](m.group()), text)
 
 

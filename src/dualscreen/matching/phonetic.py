@@ -20,9 +20,9 @@ from functools import lru_cache
 
 from dualscreen.matching.normalize import name_tokens
 
-SKELETON_VERSION = "2"
-"""Bumped whenever a skeleton changes (2: dj as one sound), so cached name indexes, which hold
-the listed names' skeletons, are rebuilt."""
+SKELETON_VERSION = "3"
+"""Bumped whenever a skeleton changes (2: dj as one sound; 3: h a consonant but at a word's
+end), so cached name indexes, which hold the listed names' skeletons, are rebuilt."""
 
 # --- script-aware romanisation: the letters anyascii reads wrongly for a skeleton -----------
 
@@ -49,14 +49,15 @@ _GREEK = str.maketrans(
 )
 
 # Arabic (with the Persian and Urdu letters): the alef, ain and hamza carriers are read as a
-# vowel, as Latin spellings write them (Abdul for عبد, Ibrahim for إبراهيم).
+# vowel, as Latin spellings write them (Abdul for عبد, Ibrahim for إبراهيم); ح and ه as the h
+# Latin spellings write for both (Hasan, Ahmad, Taha).
 _ARABIC: dict[str, str] = {
     **dict.fromkeys("اأإآٱىءئؤع", "a"),
     "ب": "b",
     "ت": "t",
     "ث": "th",
     "ج": "j",
-    "ح": "a",
+    "ح": "h",
     "خ": "kh",
     "د": "d",
     "ذ": "dh",
@@ -76,7 +77,7 @@ _ARABIC: dict[str, str] = {
     "ل": "l",
     "م": "m",
     "ن": "n",
-    "ه": "a",
+    "ه": "h",
     "ة": "a",
     "ۀ": "a",
     "و": "w",
@@ -89,10 +90,21 @@ _ARABIC: dict[str, str] = {
 } | {"تش": "ch"}
 
 # Hebrew: ו and י are as often vowels as consonants, and a geresh (or an apostrophe standing in
-# for one) makes ג, ז, צ into j, zh, ch.
-_GERESH = {"ג": "j", "ז": "zh", "צ": "ch", "ץ": "ch"}
+# for one) makes ג, ז, צ into j, zh, ch, and ח, ע, ד, ת into the Arabic sounds kh, gh, dh, th
+# (خ غ ذ ث), as Hebrew writes Arabic names (ח'ליל, Khalil).
+_GERESH = {
+    "ג": "j",
+    "ז": "zh",
+    "צ": "ch",
+    "ץ": "ch",
+    "ח": "kh",
+    "ע": "gh",
+    "ד": "dh",
+    "ת": "th",
+}
+_GERESH_MARKS = "'׳’"
 _HEBREW: dict[str, str] = {
-    **{f"{letter}{mark}": latin for mark in "'׳" for letter, latin in _GERESH.items()},
+    **{f"{letter}{mark}": latin for mark in _GERESH_MARKS for letter, latin in _GERESH.items()},
     "וו": "v",
     **{
         "א": "a",
@@ -100,10 +112,10 @@ _HEBREW: dict[str, str] = {
         "ב": "b",
         "ג": "g",
         "ד": "d",
-        "ה": "a",
+        "ה": "h",
         "ו": "w",
         "ז": "z",
-        "ח": "a",
+        "ח": "h",
         "ט": "t",
         "י": "y",
         "כ": "k",
@@ -122,8 +134,7 @@ _HEBREW: dict[str, str] = {
         "ר": "r",
         "ש": "sh",
         "ת": "t",
-        "׳": "",
-        "'": "",
+        **dict.fromkeys(_GERESH_MARKS, ""),
     },
 }
 
@@ -150,7 +161,7 @@ _THAI = str.maketrans(
         **dict.fromkeys("รฤ", "r"),
         **dict.fromkeys("ลฦฬ", "l"),
         "ว": "v",
-        **dict.fromkeys("หฮ", "a"),
+        **dict.fromkeys("หฮ", "h"),
         "อ": "",
         **dict.fromkeys("ะัาๅ", "a"),
         "ำ": "am",
@@ -168,7 +179,7 @@ _THAI_LEADING = re.compile(r"([เแโใไ])([\u0e01-\u0e2e])")
 
 _GREEK_RUN = re.compile(r"[\u0370-\u03ff]+")
 _ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
-_HEBREW_RUN = re.compile(r"[\u0590-\u05ff][\u0590-\u05ff']*")
+_HEBREW_RUN = re.compile(rf"[\u0590-\u05ff][\u0590-\u05ff{_GERESH_MARKS}]*")
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 
 
@@ -187,7 +198,7 @@ def _greek(match: re.Match[str]) -> str:
 
 
 _ARABIC_UNITS = re.compile(r"تش|.", re.DOTALL)
-_HEBREW_UNITS = re.compile(r"[גזצץ]['׳]|וו|.", re.DOTALL)
+_HEBREW_UNITS = re.compile(rf"[{''.join(_GERESH)}][{_GERESH_MARKS}]|וו|.", re.DOTALL)
 
 
 def _letters(text: str, units: re.Pattern[str], table: dict[str, str]) -> str:
@@ -254,9 +265,12 @@ _SOUND_OF = {
 # Letters one script cannot tell apart: Arabic has no p or v, Greek writes v for b's β,
 # Hebrew one letter for b and v and another for p and f; z and s, g and j, likewise.
 _CLASSES = str.maketrans("pvfwzg", "bbbbsj")
-_VOWELS = frozenset("aeiouyhw")
-"""Dropped after a word's first letter: short vowels are not written in abjads, long ones and
-h come and go between romanisations (Ahmed, Akhmed; Mohammed, Muhammad)."""
+_VOWELS = frozenset("aeiouyw")
+"""Dropped after a word's first letter: short vowels are not written in abjads, long ones come
+and go between romanisations (Mohammed, Muhammad). H is kept (kh is read as h: Ahmed, Akhmed)
+but at a word's end, where it marks a vowel. Read as a vowel too, it made names written in
+Hebrew (חן כהן, Chen Cohen: "an kn") and Persian so short that 7% and 4% of innocent ones
+matched a listed person (bench/eval_matching.py, he_IL and fa_IR)."""
 _ARTICLES = frozenset({"al", "el"})
 """The Arabic article: written apart in Latin (al-Tikriti), joined to its word in Arabic
 (التكريتي), so a skeleton joins it too."""
@@ -269,8 +283,9 @@ _CLUSTER_OF = {"mb": "b", "mp": "b", "nd": "d", "nt": "d"}
 
 @lru_cache(maxsize=65536)
 def word_skeleton(word: str) -> str:
-    """A romanised word's skeleton: a first vowel (or h) as "a", then its consonant classes."""
-    sounds = _SOUNDS.sub(lambda m: _SOUND_OF[m.group()], word)
+    """A romanised word's skeleton: a first vowel as "a", then its consonant classes."""
+    # A word's last h is a vowel's (Abdullah, Abdulla; Fatemeh; Hebrew's final ה).
+    sounds = _SOUNDS.sub(lambda m: _SOUND_OF[m.group()], word).removesuffix("h")
     if not sounds:
         return ""
     first = "a" if sounds[0] in _VOWELS and sounds[0] != "w" else sounds[0].translate(_CLASSES)
