@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from dualscreen.countries import COUNTRY_NAMES, country_code
 from dualscreen.matching.normalize import fold, legal_forms_removed, name_tokens, reorder_listed
+from dualscreen.matching.phonetic import needs_skeleton, word_sounds
 from dualscreen.matching.scoring import (
     MAX_CONFIDENCE,
     Alignment,
@@ -212,7 +213,7 @@ class HitExplainer:
     def _score_names(self, value: str, matched_name: str, entity_type: EntityType) -> _OnNames:
         query = name_tokens(value)
         listed = name_tokens(reorder_listed(matched_name))
-        alignment = align(query, listed)
+        alignment = align(query, listed, word_sounds(value) if needs_skeleton(value) else None)
         found = confidence(query, listed, entity_type, self.weights, alignment)
         value_confidence = found.value
         adjustments: list[str] = []

@@ -322,6 +322,19 @@ def skeleton_key(name: str) -> str:
     return " ".join(sorted(w for w in words if w))
 
 
+def word_sounds(name: str) -> dict[str, str]:
+    """Each word of a name (as `name_tokens` folds it) → its phonetic skeleton, for the words
+    that fold to one token and have one: to line up a name written in another script with the
+    listed words it was matched to, where the folded spellings share few letters."""
+    found: dict[str, str] = {}
+    for written in name.split():
+        tokens = name_tokens(written)
+        sound = skeleton_key(written)
+        if len(tokens) == 1 and sound and " " not in sound:
+            found[tokens[0]] = sound
+    return found
+
+
 _SKELETON_SCRIPTS = re.compile(
     r"[\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f]"
 )

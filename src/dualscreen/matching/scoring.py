@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dualscreen.matching.normalize import LEGAL_FORMS
+from dualscreen.matching.phonetic import word_skeleton
 from dualscreen.models import EntityType, TokenMatch
 
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -180,9 +181,49 @@ def _joined(left: list[str], right: list[str], query_side: bool) -> list[TokenPa
     return pairs
 
 
-def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
+def _sounded(query: str, listed: str, sound: str | None) -> TokenPair | None:
+    """`pair_tokens`, or a transliteration when the query word's phonetic skeleton is the
+    listed word's: that is what matched, however few letters the folded spellings share."""
+    if sound and query != listed and word_skeleton(listed) == sound:
+        similarity = max(fuzz.ratio(query, listed) / 100, TRANSLITERATION_SIMILARITY)
+        return TokenPair(query, listed, TokenMatch.TRANSLITERATION, round(similarity, 4))
+    return pair_tokens(query, listed)
+
+
+def _article_joined(
+    rest_q: Sequence[str],
+    rest_n: Sequence[str],
+    used_q: set[int],
+    used_n: set[int],
+    sounds: Mapping[str, str],
+) -> list[TokenPair]:
+    """Query words left over whose skeleton is the Arabic article joined to a word ("altkrt",
+    التكريتي) lined up with a listed "al" and that word; the indexes used are marked."""
+    pairs = []
+    for i, word in enumerate(rest_q):
+        sound = sounds.get(word, "")
+        if i in used_q or not sound.startswith("al") or len(sound) < 4:
+            continue
+        free = [j for j in range(len(rest_n)) if j not in used_n]
+        article = next((j for j in free if rest_n[j] == "al"), None)
+        found = next((j for j in free if word_skeleton(rest_n[j]) == sound[2:]), None)
+        if article is not None and found is not None:
+            used_q.add(i)
+            used_n.update((article, found))
+            listed = f"al {rest_n[found]}"
+            pairs.append(TokenPair(word, listed, TokenMatch.JOINED, TRANSLITERATION_SIMILARITY))
+    return pairs
+
+
+def align(
+    query: Sequence[str], listed: Sequence[str], sounds: Mapping[str, str] | None = None
+) -> Alignment:
     """Line up two names' words: the same words first, then words written as two, then the
-    closest remaining pairs (spelling variants, typos, initials), best first. Order-free."""
+    closest remaining pairs (spelling variants, typos, initials), best first. Order-free.
+    `sounds`: the phonetic skeletons of query words written in another script (phonetic.py),
+    whose folded spelling may share few letters with the listed word (صدام, "sdm", for
+    Saddam): such a word and a listed word of the same skeleton are a transliteration, and one
+    with the Arabic article joined (التكريتي) is the listed article and word (AL-TIKRITI)."""
     q, n = Counter(query), Counter(listed)
     same = q & n
     pairs = [TokenPair(t, t, TokenMatch.EXACT, 1.0) for t in sorted(same.elements())]
@@ -195,7 +236,7 @@ def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
             (p.similarity, i, j, p)
             for i, a in enumerate(rest_q)
             for j, b in enumerate(rest_n)
-            if (p := pair_tokens(a, b)) is not None
+            if (p := _sounded(a, b, sounds.get(a)) if sounds else pair_tokens(a, b)) is not None
         ),
         key=lambda o: (-o[0], o[1], o[2]),
     )
@@ -206,6 +247,8 @@ def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
             used_q.add(i)
             used_n.add(j)
             pairs.append(pair)
+    if sounds and "al" in rest_n:
+        pairs += _article_joined(rest_q, rest_n, used_q, used_n, sounds)
     return Alignment(
         pairs=tuple(pairs),
         query_only=tuple(t for i, t in enumerate(rest_q) if i not in used_q),
