@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from dualscreen.matching.phonetic import needs_skeleton, romanise, skeleton_key, word_skeleton
+from dualscreen.matching.phonetic import (
+    needs_skeleton,
+    romanise,
+    skeleton_key,
+    skeleton_keys,
+    word_skeleton,
+)
 
 
 @pytest.mark.parametrize(
@@ -94,3 +100,19 @@ def test_skeleton_search_only_for_the_scripts_it_reads(name: str, needs: bool) -
 
 def test_skeleton_of_a_name_without_letters_is_empty() -> None:
     assert skeleton_key("--- ; ---") == ""
+
+
+@pytest.mark.parametrize(
+    ("hebrew", "latin"),
+    [
+        pytest.param("איוונוב", "Ivanov", id="double-vav-as-v"),
+        pytest.param("ברקווי", "Barqawi", id="double-vav-as-w"),
+    ],
+)
+def test_a_hebrew_double_vav_is_read_both_as_v_and_as_w(hebrew: str, latin: str) -> None:
+    assert skeleton_key(latin) in skeleton_keys(hebrew)
+    assert len(skeleton_keys(hebrew)) == 2
+
+
+def test_a_name_without_a_double_vav_has_one_reading() -> None:
+    assert skeleton_keys("ולדימיר פוטין") == (skeleton_key("ולדימיר פוטין"),)

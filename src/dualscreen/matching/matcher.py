@@ -29,7 +29,7 @@ from dualscreen.matching.normalize import (
     name_tokens,
     reorder_listed,
 )
-from dualscreen.matching.phonetic import needs_skeleton, skeleton_key
+from dualscreen.matching.phonetic import needs_skeleton, skeleton_key, skeleton_keys
 from dualscreen.matching.scoring import (
     GENERIC_WORDS,
     TokenWeights,
@@ -245,7 +245,8 @@ class NameMatcher:
             if _short_word(key):
                 hits = self._with_short_slips(name, key, hits, cutoff)
             if _phonetic_applies(name):
-                hits = self._with_phonetic(skeleton_key(name), hits, cutoff, None)
+                for skeleton in skeleton_keys(name):
+                    hits = self._with_phonetic(skeleton, hits, cutoff, None)
             self._remember(found, {name: hits}, cutoff)
         return hits
 
@@ -275,9 +276,16 @@ class NameMatcher:
                 for k, found in zip(keys, self._candidates.fuzzy_many(keys, search), strict=True)
             }
         found = {k: self._match_key(k, cutoff, blocked.get(k)) for k in todo}
-        skeletons = {name: skeleton_key(name) for name in keys if _phonetic_applies(name)}
+        skeletons = {name: skeleton_keys(name) for name in keys if _phonetic_applies(name)}
         near: Mapping[str, Sequence[int]] = {}
-        searched = sorted({s for s in skeletons.values() if self._phonetic_search(s, cutoff)})
+        searched = sorted(
+            {
+                s
+                for readings in skeletons.values()
+                for s in readings
+                if self._phonetic_search(s, cutoff)
+            }
+        )
         if searched and len(todo) >= BATCH_MIN_NAMES:
             near = dict(
                 zip(
@@ -293,10 +301,8 @@ class NameMatcher:
                 hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
             if _short_word(key):
                 hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
-            if name in skeletons:
-                hits[name] = self._with_phonetic(
-                    skeletons[name], hits[name], cutoff, near.get(skeletons[name])
-                )
+            for skeleton in skeletons.get(name, ()):
+                hits[name] = self._with_phonetic(skeleton, hits[name], cutoff, near.get(skeleton))
         self._remember(found, {name: hits[name] for name in keys}, cutoff)
         return [hits[name] for name in names]
 

@@ -213,22 +213,32 @@ def _arabic(match: re.Match[str]) -> str:
     return "al" if text in ("ال", "آل") else _letters(text, _ARABIC_UNITS, _ARABIC)
 
 
-def _hebrew(match: re.Match[str]) -> str:
+_HEBREW_W = {**_HEBREW, "וו": "w"}
+"""A double vav inside a word is a consonant v or w (Ivanov איוונוב, Qarawi קרווי): a skeleton
+keeps v and drops w, so a name with one has two readings (`skeleton_keys`)."""
+
+
+def _hebrew(match: re.Match[str], table: dict[str, str] = _HEBREW) -> str:
     text = _strip_marks(match.group())
-    return "al" if text == "אל" else _letters(text, _HEBREW_UNITS, _HEBREW)
+    return "al" if text == "אל" else _letters(text, _HEBREW_UNITS, table)
+
+
+def _hebrew_w(match: re.Match[str]) -> str:
+    return _hebrew(match, _HEBREW_W)
 
 
 def _thai(match: re.Match[str]) -> str:
     return _THAI_LEADING.sub(r"\2\1", match.group()).translate(_THAI)
 
 
-def romanise(name: str) -> str:
+def romanise(name: str, double_vav_as_w: bool = False) -> str:
     """Greek, Arabic, Hebrew and Thai letters in the Latin letters a skeleton needs; other
-    scripts are left to anyascii (its Cyrillic is as good as any for this)."""
+    scripts are left to anyascii (its Cyrillic is as good as any for this). Hebrew's double
+    vav is read as v, or as w with `double_vav_as_w`."""
     text = name.lower()
     text = _GREEK_RUN.sub(_greek, text)
     text = _ARABIC_RUN.sub(_arabic, text)
-    text = _HEBREW_RUN.sub(_hebrew, text)
+    text = _HEBREW_RUN.sub(_hebrew_w if double_vav_as_w else _hebrew, text)
     return _THAI_RUN.sub(_thai, text)
 
 
@@ -307,9 +317,25 @@ not in another (Khalid bin Faisal, Khalid Faisal)."""
 def skeleton_key(name: str) -> str:
     """Order-free skeleton of a whole name: its identifying tokens' skeletons, sorted, with the
     Arabic article and Abd joined to the word that follows and bin, ibn left out."""
+    return _skeleton(romanise(name) if needs_skeleton(name) else name)
+
+
+def skeleton_keys(name: str) -> tuple[str, ...]:
+    """The skeletons of a name's readings: `skeleton_key`, and for a name in Hebrew with a
+    double vav inside a word, the skeleton of that vav read as w (ג'ווד, Jawad) too."""
+    first = skeleton_key(name)
+    if _DOUBLE_VAV not in name:
+        return (first,)
+    return tuple(dict.fromkeys((first, _skeleton(romanise(name, double_vav_as_w=True)))))
+
+
+_DOUBLE_VAV = "וו"
+
+
+def _skeleton(text: str) -> str:
     words: list[str] = []
     prefix = ""
-    tokens = name_tokens(romanise(name) if needs_skeleton(name) else name)
+    tokens = name_tokens(text)
     for i, token in enumerate(tokens):
         last = i == len(tokens) - 1
         if token in _ARTICLES or (not last and (token in _JOINED or word_skeleton(token) == "abd")):
@@ -322,16 +348,17 @@ def skeleton_key(name: str) -> str:
     return " ".join(sorted(w for w in words if w))
 
 
-def word_sounds(name: str) -> dict[str, str]:
-    """Each word of a name (as `name_tokens` folds it) → its phonetic skeleton, for the words
-    that fold to one token and have one: to line up a name written in another script with the
-    listed words it was matched to, where the folded spellings share few letters."""
-    found: dict[str, str] = {}
+def word_sounds(name: str) -> dict[str, tuple[str, ...]]:
+    """Each word of a name (as `name_tokens` folds it) → its phonetic skeletons (one per
+    reading), for the words that fold to one token and have one: to line up a name written in
+    another script with the listed words it was matched to, where the folded spellings share
+    few letters."""
+    found: dict[str, tuple[str, ...]] = {}
     for written in name.split():
         tokens = name_tokens(written)
-        sound = skeleton_key(written)
-        if len(tokens) == 1 and sound and " " not in sound:
-            found[tokens[0]] = sound
+        sounds = tuple(s for s in skeleton_keys(written) if s and " " not in s)
+        if len(tokens) == 1 and sounds:
+            found[tokens[0]] = sounds
     return found
 
 

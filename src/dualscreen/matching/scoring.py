@@ -181,10 +181,10 @@ def _joined(left: list[str], right: list[str], query_side: bool) -> list[TokenPa
     return pairs
 
 
-def _sounded(query: str, listed: str, sound: str | None) -> TokenPair | None:
-    """`pair_tokens`, or a transliteration when the query word's phonetic skeleton is the
+def _sounded(query: str, listed: str, sounds: tuple[str, ...]) -> TokenPair | None:
+    """`pair_tokens`, or a transliteration when a phonetic skeleton of the query word is the
     listed word's: that is what matched, however few letters the folded spellings share."""
-    if sound and query != listed and word_skeleton(listed) == sound:
+    if sounds and query != listed and word_skeleton(listed) in sounds:
         similarity = max(fuzz.ratio(query, listed) / 100, TRANSLITERATION_SIMILARITY)
         return TokenPair(query, listed, TokenMatch.TRANSLITERATION, round(similarity, 4))
     return pair_tokens(query, listed)
@@ -195,18 +195,18 @@ def _article_joined(
     rest_n: Sequence[str],
     used_q: set[int],
     used_n: set[int],
-    sounds: Mapping[str, str],
+    sounds: Mapping[str, tuple[str, ...]],
 ) -> list[TokenPair]:
     """Query words left over whose skeleton is the Arabic article joined to a word ("altkrt",
     التكريتي) lined up with a listed "al" and that word; the indexes used are marked."""
     pairs = []
     for i, word in enumerate(rest_q):
-        sound = sounds.get(word, "")
-        if i in used_q or not sound.startswith("al") or len(sound) < 4:
+        joined = {s[2:] for s in sounds.get(word, ()) if s.startswith("al") and len(s) >= 4}
+        if i in used_q or not joined:
             continue
         free = [j for j in range(len(rest_n)) if j not in used_n]
         article = next((j for j in free if rest_n[j] == "al"), None)
-        found = next((j for j in free if word_skeleton(rest_n[j]) == sound[2:]), None)
+        found = next((j for j in free if word_skeleton(rest_n[j]) in joined), None)
         if article is not None and found is not None:
             used_q.add(i)
             used_n.update((article, found))
@@ -216,7 +216,9 @@ def _article_joined(
 
 
 def align(
-    query: Sequence[str], listed: Sequence[str], sounds: Mapping[str, str] | None = None
+    query: Sequence[str],
+    listed: Sequence[str],
+    sounds: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Alignment:
     """Line up two names' words: the same words first, then words written as two, then the
     closest remaining pairs (spelling variants, typos, initials), best first. Order-free.
@@ -236,7 +238,7 @@ def align(
             (p.similarity, i, j, p)
             for i, a in enumerate(rest_q)
             for j, b in enumerate(rest_n)
-            if (p := _sounded(a, b, sounds.get(a)) if sounds else pair_tokens(a, b)) is not None
+            if (p := _sounded(a, b, sounds.get(a, ())) if sounds else pair_tokens(a, b)) is not None
         ),
         key=lambda o: (-o[0], o[1], o[2]),
     )
