@@ -9,11 +9,12 @@ import itertools
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from dualscreen.errors import StoreError
 from dualscreen.models import Decision, RestrictedList, Shipment, Verdict
@@ -188,6 +189,34 @@ class Store:
     def close(self) -> None:
         self.flush()
         self.conn.close()
+
+    @contextlib.contextmanager
+    def one_run_at_a_time(self, command: str) -> Iterator[None]:
+        """Hold the store's lock for `command` during the block, or raise at once if another
+        process holds it. `rescreen` reports each change once because it records what it
+        reported; two overlapping runs (a cron job slower than its interval) would both
+        report the same changes. An OS file lock on `<store>.<command>.lock`: released when
+        the process ends, however it ends, so a killed run never leaves the store locked."""
+        lock_path = self.path.with_name(f"{self.path.name}.{command}.lock")
+        try:
+            handle = lock_path.open("a+")
+        except OSError as exc:
+            msg = f"cannot open the lock file {lock_path}: {exc}"
+            raise StoreError(msg, path=self.path) from exc
+        with handle:
+            if not _lock(handle):
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise StoreError(
+                    f"another `dualscreen {command}` is running on this case store ({holder} "
+                    f"holds {lock_path}); runs take turns so that each change is reported once",
+                    path=self.path,
+                )
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}")
+            handle.flush()
+            yield
 
     def __enter__(self) -> Store:
         return self
@@ -412,6 +441,22 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the case store: {exc}", path=self.path) from exc
         return cursor
+
+
+def _lock(handle: IO[str]) -> bool:
+    """An exclusive lock on an open file, without waiting: False when another process has it."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _statements(script: str) -> list[str]:

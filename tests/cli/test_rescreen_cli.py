@@ -419,3 +419,23 @@ def test_records_screened_against_a_list_not_loaded_now_are_warned_about(
     assert [d["id"] for d in decisions(result.stdout)] == ["R1"]
     assert "test-sanctions (4 record(s))" in flat(result.stderr)
     assert "hits on those lists show as removed" in flat(result.stderr)
+
+
+def test_a_second_rescreen_while_one_runs_is_refused_and_reports_nothing(
+    invoke: Invoke, watch_list: Path, store: Path
+) -> None:
+    """Overlapping runs would both report the same changes: the second stops at once, exit 1,
+    naming the lock, and the changes are still reported once the first is done."""
+    from dualscreen.store import Store
+
+    screen(invoke, watch_list, store)
+    add_entry(watch_list)
+    with Store(store, create=False) as running, running.one_run_at_a_time("rescreen"):
+        result = invoke(
+            "rescreen", "--lists", str(watch_list), "--store", str(store), "-f", "jsonl"
+        )
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert "another `dualscreen rescreen` is running on this case store" in result.stderr
+        assert f"{store}.rescreen.lock" in result.stderr
+    code, changed = rescreen(invoke, watch_list, store)
+    assert (code, [d["id"] for d in changed]) == (4, ["R2"])

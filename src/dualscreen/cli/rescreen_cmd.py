@@ -104,6 +104,7 @@ def rescreen(
     started = time.perf_counter()
     case_store = Store(path, create=False)
     ctx.call_on_close(case_store.close)
+    ctx.with_resource(case_store.one_run_at_a_time("rescreen"))
     screener = Screener.from_paths(
         rules or [default_rules()], lists or default_lists(), list_format, case_store
     )
