@@ -11,6 +11,7 @@ from dualscreen.matching.scoring import (
     TokenWeights,
     align,
     confidence,
+    distinctive_agree,
     identifying,
     numbers_agree,
     order_agreement,
@@ -247,3 +248,20 @@ def test_an_extra_word_never_raises_the_confidence(
 ) -> None:
     full = confidence(listed, listed, entity_type, _rarity).value
     assert confidence([*listed, extra], listed, entity_type, _rarity).value <= full
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "agree"),
+    [
+        pytest.param("adams group", "ams group", False, id="only-a-generic-word-shared"),
+        pytest.param("harding shipping", "hadi shipping", False, id="shipping-carries-nothing"),
+        pytest.param("li international", "ui international", False, id="short-acronym-differs"),
+        pytest.param("acme trading", "acmee trading", True, id="identifying-word-mistyped"),
+        pytest.param("banco cuba de nacional", "banco de kuba nacional", True, id="shares-banco"),
+        pytest.param("dandong metalic", "dandong metallic", True, id="no-generic-word-shared"),
+    ],
+)
+def test_names_alike_only_through_generic_words_do_not_agree(
+    query: str, listed: str, agree: bool
+) -> None:
+    assert distinctive_agree(query, listed) is agree

@@ -33,6 +33,7 @@ from dualscreen.matching.phonetic import needs_skeleton, skeleton_key, skeleton_
 from dualscreen.matching.scoring import (
     GENERIC_WORDS,
     TokenWeights,
+    distinctive_agree,
     has_digit,
     identifying,
     numbers_agree,
@@ -372,6 +373,8 @@ class NameMatcher:
                     continue
                 if not numbers_agree(key, other) or not identifying(other):
                     continue  # "2904978 CANADA" is not "2904977 CANADA", however close
+                if not distinctive_agree(key, other):
+                    continue  # "ADAMS GROUP" is not "AMS GROUP": only "group" is alike
                 score = round(ratio / 100, 4)
                 if score < cutoff and single and OSA.distance(key, other, score_cutoff=1) <= 1:
                     score = SINGLE_TOKEN_TYPO_SCORE

@@ -86,6 +86,24 @@ def identifying(key: str) -> bool:
     return any(t not in GENERIC_WORDS and t not in LEGAL_FORMS for t in key.split())
 
 
+DISTINCTIVE_MIN_SIMILARITY = 0.8
+"""Two names close only thanks to the generic words they share ("ADAMS GROUP", "AMS GROUP LLC")
+are not one name: without those words, what is left must be this alike (edit similarity)."""
+
+
+def distinctive_agree(query_key: str, listed_key: str) -> bool:
+    """Whether two keys that share only generic words are alike without them: "harding
+    shipping" and "hadi shipping" look 0.9 alike thanks to "shipping", but "harding" is not
+    "hadi". Keys that share an identifying word, or no generic one, are not judged here."""
+    query, listed = query_key.split(), listed_key.split()
+    shared = set(query).intersection(listed)
+    if not shared or not shared <= GENERIC_WORDS:
+        return True
+    rest_q = " ".join(t for t in query if t not in shared)
+    rest_n = " ".join(t for t in listed if t not in shared)
+    return fuzz.ratio(rest_q, rest_n) >= DISTINCTIVE_MIN_SIMILARITY * 100
+
+
 @dataclass(frozen=True, slots=True)
 class TokenPair:
     query: str
