@@ -120,3 +120,29 @@ def test_sigterm_while_reading_stdin_keeps_the_old_output_and_exits_143(
     last = json.loads(audit.read_text().splitlines()[-1])
     assert (last["type"], last["reason"], last["exit_code"]) == ("interrupted", "SIGTERM", 143)
     assert report.lines == last["records"] + 2  # every decision made is in the audit
+
+
+def test_an_interrupt_handled_inside_generated_code_still_exits_with_the_chosen_code(
+    tmp_path: Path,
+) -> None:
+    """CPython marks a KeyboardInterrupt raised in exec() of a string (a namedtuple, a
+    dataclass, `multiprocessing.sharedctypes` imported as the worker pool starts) as unhandled
+    even when it is caught, and would end the process by SIGINT (-2) instead of exit 130: a
+    Ctrl-C landing there made test_sigint_mid_run fail 1 run in 40 to 100 under load."""
+    script = (
+        "import sys\n"
+        "import dualscreen.cli as cli\n"
+        "try:\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+        "cli.app = lambda: sys.exit(130)\n"
+        "cli.main()\n"
+    )
+    # Run with -m, as `python -m dualscreen` and the console script are: with -c, CPython
+    # exits with the code directly and never looks at the flag.
+    (tmp_path / "interrupted_in_exec.py").write_text(script, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode == 130, run.stderr

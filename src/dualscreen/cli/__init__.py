@@ -15,6 +15,7 @@ from dualscreen import __version__
 from dualscreen.cli import audit_cmd, lists_cmd, report_cmd, rescreen_cmd, review_cmd, rules_cmd
 from dualscreen.cli.common import EXIT_ERROR, State, err, fail
 from dualscreen.cli.screen import screen
+from dualscreen.cli.signals import INTERRUPTED_EXITS, leave_interrupted
 from dualscreen.errors import DualscreenError
 
 
@@ -94,6 +95,10 @@ def main() -> None:
     """Console entry point. A reader that closes the pipe early (`| head`) ends the run quietly."""
     try:
         app()
+    except SystemExit as exc:
+        if exc.code in INTERRUPTED_EXITS:
+            leave_interrupted(exc.code)
+        raise
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
