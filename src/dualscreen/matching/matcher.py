@@ -536,13 +536,11 @@ class NameMatcher:
         words = Counter(skeleton.split())
         found = []
         for position in self._skeleton_candidates.sharing_words(skeleton, PHONETIC_SUBSET_EXTRA):
-            listed = self._skeletons[position]
-            other = Counter(listed.split())
-            shorter, longer = (other, words) if other.total() < words.total() else (words, other)
-            if shorter - longer:
-                continue
-            shared = listed if shorter is other else skeleton
-            if self._skeleton_weight(shared) >= PHONETIC_SUBSET_WEIGHT:
+            shared = _contained(words, Counter(self._skeletons[position].split()))
+            if (
+                shared
+                and self._skeleton_weight(" ".join(shared.elements())) >= PHONETIC_SUBSET_WEIGHT
+            ):
                 found.append((position, PHONETIC_CUTOFF * 100))
         return found
 
@@ -581,9 +579,8 @@ class NameMatcher:
             if not (words <= set(listed) if len(listed) > len(tokens) else words >= set(listed)):
                 continue
             query = query or Counter(tokens)
-            other = Counter(listed)
-            shorter, longer = (query, other) if query.total() <= other.total() else (other, query)
-            if not shorter - longer and _carries(shorter) and numbers_agree(key, self._keys[index]):
+            shared = _contained(query, Counter(listed))
+            if shared and _carries(shared) and numbers_agree(key, self._keys[index]):
                 found.append(index)
         return found
 
@@ -663,6 +660,13 @@ def _aligned_ratio(query: str, listed: str) -> float:
     rest_q = " ".join(sorted((q - n).elements()))
     rest_n = " ".join(sorted((n - q).elements()))
     return fuzz.ratio(f"{shared} {rest_q}".strip(), f"{shared} {rest_n}".strip())
+
+
+def _contained(query: Counter[str], listed: Counter[str]) -> Counter[str] | None:
+    """The words of the name with fewer, when they are all in the other's (counted), else None:
+    the part a subset match rests on, either way round."""
+    shorter, longer = (query, listed) if query.total() <= listed.total() else (listed, query)
+    return None if shorter - longer else shorter
 
 
 def _carries(shared: Counter[str]) -> bool:

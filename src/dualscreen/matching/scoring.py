@@ -256,7 +256,7 @@ def align(
             (p.similarity, i, j, p)
             for i, a in enumerate(rest_q)
             for j, b in enumerate(rest_n)
-            if (p := _sounded(a, b, sounds.get(a, ())) if sounds else pair_tokens(a, b)) is not None
+            if (p := _sounded(a, b, sounds.get(a, ()) if sounds else ())) is not None
         ),
         key=lambda o: (-o[0], o[1], o[2]),
     )
