@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dualscreen.countries import COUNTRY_NAMES, country_code
+from dualscreen.matching.chinese import han_terms
 from dualscreen.matching.normalize import fold, legal_forms_removed, name_tokens, reorder_listed
 from dualscreen.matching.phonetic import needs_skeleton, word_sounds
 from dualscreen.matching.scoring import (
@@ -108,6 +109,9 @@ def normalisation_notes(query: str, listed: str, person: bool) -> tuple[str, ...
             notes.append(f'"{" ".join(words)}" set aside ({side})')
     for script in _scripts(query):
         notes.append(f"{script} script transliterated")
+    if terms := han_terms(query):
+        read = ", ".join(f"{word} {reading}" for word, reading in dict.fromkeys(terms))
+        notes.append(f"Chinese words read as lists write them: {read}")
     if _has_accents(query) or _has_accents(listed):
         notes.append("accents folded")
     if _AKA.search(query) or _AKA.search(listed):

@@ -10,6 +10,7 @@ objects stay outside the hot loop.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -21,6 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from dualscreen.matching.candidates import CandidateIndex, GramPostings
+from dualscreen.matching.chinese import has_han, pinyin_words
 from dualscreen.matching.explain import HitExplainer
 from dualscreen.matching.normalize import (
     LEGAL_FORM_PHRASES,
@@ -252,6 +254,7 @@ class NameMatcher:
             found: dict[str, tuple[NameHit, ...]] = {}
             if hits is None:
                 hits = found[key] = self._match_key(key, cutoff, None)
+            hits = _as_written_in_han(name, hits)
             if _short_word(key):
                 hits = self._with_short_slips(name, key, hits, cutoff)
             if _phonetic_applies(name):
@@ -309,6 +312,7 @@ class NameMatcher:
                 hits[name] = found[key]
             else:  # no identifying letters, or scored in an earlier batch
                 hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
+            hits[name] = _as_written_in_han(name, hits[name])
             if _short_word(key):
                 hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
             for skeleton in skeletons.get(name, ()):
@@ -593,6 +597,26 @@ def _phonetic_applies(name: str) -> bool:
     form or a Latin word ("العليان Group", "Хохлов Ltd") is not compared with persons'
     skeletons."""
     return needs_skeleton(name) and not _LATIN_LETTER.search(name) and not legal_forms_removed(name)
+
+
+def _as_written_in_han(name: str, hits: tuple[NameHit, ...]) -> tuple[NameHit, ...]:
+    """`hits`, less those by edit similarity that change a word read from Han characters by its
+    sound. Such a word has no slips of a letter: another character is another syllable (张利
+    ZHANG LI is not ZHANG, Lei; 迪摩 DIMO is not DIMACO). It must be a listed word, or two
+    listed words run together (沈忠 SHENZHONG, SHEN ZHONG); the words read in English (技术
+    technology, 金属 metal) may still differ from the list's (METALLIC)."""
+    if not hits or name.isascii() or not has_han(name):
+        return hits
+    sounded = pinyin_words(name)
+    kept = []
+    for hit in hits:
+        if hit.method is MatchMethod.FUZZY:
+            words = name_tokens(reorder_listed(hit.matched_name))
+            listed = {*words, *map("".join, itertools.pairwise(words))}
+            if not sounded <= listed:
+                continue
+        kept.append(hit)
+    return tuple(kept)
 
 
 def _short_word(key: str) -> bool:

@@ -7,7 +7,9 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-NORMALIZER_VERSION = "4"
+from dualscreen.matching.chinese import has_han, read_han
+
+NORMALIZER_VERSION = "5"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
@@ -81,7 +83,10 @@ _TRANSLITERATION = _Transliteration()
 
 
 def fold(text: str) -> str:
-    """Case, accents and script folded to lower-case ASCII words separated by single spaces."""
+    """Case, accents and script folded to lower-case ASCII words separated by single spaces;
+    Chinese written in Han characters read as lists write it (`chinese.read_han`)."""
+    if not text.isascii() and has_han(text):
+        text = read_han(text)
     ascii_text = (text if text.isascii() else text.translate(_TRANSLITERATION)).lower()
     if "." in ascii_text:  # both patterns need one, and most names have none
         ascii_text = _AKA.sub(" ", ascii_text)
