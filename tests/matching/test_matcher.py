@@ -419,3 +419,42 @@ def test_a_word_near_a_legal_form_the_listed_name_lacks_does_not_hit(
 def test_a_name_mixing_scripts_is_not_matched_by_skeleton(script_matcher: NameMatcher) -> None:
     """ "صدام حسين Group" names a company after a person: no skeleton match on the person."""
     assert _hit(script_matcher.match("صدام حسين التكريتي Group", FLAG), "8191") is None
+
+
+# Persons as the SDN list (2024-05-03) writes them, surname first.
+SURNAMES = _list(
+    "surnames",
+    _entry("35096", "PUTIN, Vladimir Vladimirovich", type=PERSON),
+    _entry("46832", "GUGNIN, Vladimir Vladimirovich", type=PERSON),
+    _entry("22790", "MADURO MOROS, Nicolas", type=PERSON),
+    _entry("12607", "QADHAFI, Khamis", type=PERSON),
+    _entry("48262", "JON, Yun Gun", type=PERSON),
+)
+
+
+@pytest.fixture(scope="module")
+def surname_matcher() -> NameMatcher:
+    return NameMatcher([SURNAMES])
+
+
+def test_given_names_alone_do_not_match_a_person_of_another_surname(
+    surname_matcher: NameMatcher,
+) -> None:
+    # Vladimir Vladimirovich is half the men of a Russian list; GUGNIN scored 0.91.
+    hits = surname_matcher.match("Vladimir Vladimirovich Putin", FLAG)
+    assert [h.entry.entry_id for h in hits] == ["35096"]
+    assert surname_matcher.match("Vladimir Vladimirovich", FLAG) == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Nicolas Maduro", "22790", id="one-word-of-a-double-surname"),
+        pytest.param("Khamis Kadkhafi", "12607", id="surname-transliterated-otherwise"),
+        pytest.param("Jqn Yun Gun", "48262", id="slip-in-a-short-surname"),
+    ],
+)
+def test_a_surname_kept_in_part_or_spelt_otherwise_still_matches(
+    surname_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    assert _hit(surname_matcher.match(query, FLAG), entry_id) is not None

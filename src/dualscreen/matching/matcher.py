@@ -81,6 +81,11 @@ _PHRASE_WORDS = frozenset().union(*(forms for _, forms in LEGAL_FORM_PHRASES))
 
 _PARTY_TYPES = frozenset({EntityType.ORGANIZATION, EntityType.UNKNOWN})
 
+SURNAME_MIN_SIMILARITY = 0.7
+"""How alike a query word must be to a word of a listed person's surname for an inexact match
+to stand: MAHMUD and MAHMOOD (0.71) are one surname transliterated two ways, PUTIN and GUGNIN
+(0.55) two surnames."""
+
 COMMON_TOKEN_POSTINGS = 5000
 """Tokens in more names than this ("al", "company") are not used to find subset candidates."""
 
@@ -234,6 +239,7 @@ class NameMatcher:
             index.skeletons, index.skeleton_grams, index.skeleton_postings, COMMON_TOKEN_POSTINGS
         )
         self._short_words: OneEditIndex | None = None  # built on first use (`_short_slips`)
+        self._surnames: dict[int, tuple[str, ...]] = {}
         self._forms: dict[int, list[str]] = {}  # `_legal_forms` of the names a slip found
         # Hits by normalised key and by the name as given (which saves normalising it again
         # for each rule that screens the same field).
@@ -379,6 +385,8 @@ class NameMatcher:
                     continue  # "2904978 CANADA" is not "2904977 CANADA", however close
                 if not distinctive_agree(key, other):
                     continue  # "ADAMS GROUP" is not "AMS GROUP": only "group" is alike
+                if not self._surname_kept(index, key):
+                    continue  # "VLADIMIR VLADIMIROVICH PUTIN" is not GUGNIN, Vladimir V.
                 score = round(ratio / 100, 4)
                 if score < cutoff and single and OSA.distance(key, other, score_cutoff=1) <= 1:
                     score = SINGLE_TOKEN_TYPO_SCORE
@@ -390,7 +398,8 @@ class NameMatcher:
 
         if cutoff <= SUBSET_WEIGHT and not single:
             for index in self._subset_candidates(key):
-                consider(index, SUBSET_WEIGHT, MatchMethod.SUBSET)
+                if self._surname_kept(index, key):
+                    consider(index, SUBSET_WEIGHT, MatchMethod.SUBSET)
 
         return self._hits(best.values())
 
@@ -449,6 +458,25 @@ class NameMatcher:
         if not best:
             return hits
         return tuple(sorted((*hits, *self._hits(best.values())), key=_hit_order))
+
+    def _surname_kept(self, index: int, key: str) -> bool:
+        """Whether the query keeps something of a listed person's surname (written `LAST,
+        First`): a word of it, one slip from it (JQN for JON), or one near enough to be its
+        spelling in another transliteration (KADKHAFI for QADHAFI). A match on given names
+        alone names someone else: Vladimir Vladimirovich PUTIN is not GUGNIN, Vladimir V."""
+        surname = self._surnames.get(index)
+        if surname is None:
+            entry = self._entries[self._owner[index]][1]
+            last, _, first = self._names[index].partition(",")
+            listed = entry.type is EntityType.PERSON and first.strip() and "," not in first
+            surname = self._surnames[index] = name_tokens(last) if listed else ()
+        query = key.split()
+        return not surname or any(
+            fuzz.ratio(word, q, score_cutoff=SURNAME_MIN_SIMILARITY * 100) > 0
+            or OSA.distance(word, q, score_cutoff=1) <= 1
+            for word in surname
+            for q in query
+        )
 
     def _legal_forms(self, index: int) -> list[str]:
         """A listed name's legal-form words, sorted: remembered, a slip's few candidates recur."""
