@@ -68,6 +68,16 @@ def _hit(entry: ListEntry, method: MatchMethod = MatchMethod.EXACT, name: str = 
         ),
         pytest.param("Kim Jong-un", "KIM, Jong Un", True, "punctuation removed", id="hyphen"),
         pytest.param("Acme a.k.a. Acme Trading", "ACME", False, "a.k.a. marker dropped", id="aka"),
+        pytest.param(
+            "Dr. Li Fangwei", "LI, Fangwei", True, 'title "dr" set aside (query)', id="title"
+        ),
+        pytest.param(
+            "Ayman al-Zawahiri",
+            "AL ZAWAHIRI, Dr. Ayman",
+            True,
+            'title "dr" set aside (listed)',
+            id="listed-title",
+        ),
     ],
 )
 def test_normalisation_notes_say_what_was_folded_or_set_aside(
@@ -230,3 +240,11 @@ def test_a_name_in_another_script_lines_up_by_sound_and_ranks_as_the_same_name(
     assert not detail.query_only and not detail.listed_only
     latin, _ = explainer.explain("consignee", "Saddam Hussein al-Tikriti", _hit(entry), {})
     assert latin > value > latin / 2
+
+
+def test_a_title_before_a_persons_name_costs_no_confidence(explainer: HitExplainer) -> None:
+    entry = _entry("AL ZAWAHIRI, Dr. Ayman", type=EntityType.PERSON)
+    plain, detail = explainer.explain("consignee", "Ayman al-Zawahiri", _hit(entry), {})
+    titled, _ = explainer.explain("consignee", "Sheikh Dr. Ayman al-Zawahiri", _hit(entry), {})
+    assert titled == plain
+    assert detail.query_only == () and detail.listed_only == ()

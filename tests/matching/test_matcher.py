@@ -458,3 +458,51 @@ def test_a_surname_kept_in_part_or_spelt_otherwise_still_matches(
     surname_matcher: NameMatcher, query: str, entry_id: str
 ) -> None:
     assert _hit(surname_matcher.match(query, FLAG), entry_id) is not None
+
+
+TITLED = _list(
+    "titled",
+    _entry("2676", "AL ZAWAHIRI, Dr. Ayman", type=PERSON),
+    _entry("11447", "LI, Fangwei", type=PERSON),
+    _entry("7001", "Haji Khairullah Haji Sattar Barakzai", type=PERSON),
+    _entry("8001", "MS ULUSLARARASI ENERJI YATIRIM"),
+)
+
+
+@pytest.fixture(scope="module")
+def titled_matcher() -> NameMatcher:
+    return NameMatcher([TITLED])
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        pytest.param("Dr. Li Fangwei", "11447", id="title-in-the-record"),
+        pytest.param("Ayman al-Zawahiri", "2676", id="title-in-the-list"),
+        pytest.param("Sheikh Ayman al-Zawahiri", "2676", id="another-title-in-the-record"),
+        pytest.param("Haji Khairullah Haji Sattar Barakzai", "7001", id="title-in-both"),
+        pytest.param("Khairullah Haji Sattar Barakzai", "7001", id="title-only-listed"),
+    ],
+)
+def test_a_title_before_a_persons_name_is_matched_exactly_with_or_without_it(
+    titled_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hit = _hit(titled_matcher.match(query, FLAG), entry_id)
+    assert hit is not None and (hit.score, hit.method) == (1.0, MatchMethod.EXACT)
+
+
+def test_a_companys_first_word_is_not_read_as_a_title(titled_matcher: NameMatcher) -> None:
+    """MS may be a title (Ms.) or part of a company's name: listed companies keep it."""
+    hit = _hit(titled_matcher.match("Uluslararasi Enerji Yatirim", FLAG), "8001")
+    assert hit is not None and hit.score < 1.0  # it flags, and no more
+    exact = _hit(titled_matcher.match("Ms. Uluslararasi Enerji Yatirim", FLAG), "8001")
+    assert exact is not None and exact.method is MatchMethod.EXACT
+
+
+def test_batch_matching_reads_titles_as_one_by_one_matching_does(
+    titled_matcher: NameMatcher,
+) -> None:
+    names = ["Dr. Li Fangwei", "Ayman al-Zawahiri", "Khairullah Haji Sattar Barakzai"] * 30
+    assert NameMatcher([TITLED]).match_many(names, FLAG)[:3] == [
+        titled_matcher.match(name, FLAG) for name in names[:3]
+    ]

@@ -11,6 +11,7 @@ from dualscreen.matching.normalize import (
     match_key,
     name_tokens,
     reorder_listed,
+    untitled_key,
 )
 
 
@@ -205,3 +206,21 @@ def test_words_near_a_legal_form_that_are_not_one_are_kept(
     name: str, tokens: tuple[str, ...]
 ) -> None:
     assert name_tokens(name) == tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "untitled"),
+    [
+        ("Dr. Li Fangwei", "fangwei li"),
+        ("Mr. Dr. Li Fangwei", "fangwei li"),  # titles stack
+        ("Sheikh Yunis al-Mauritani", "al mauritani yunis"),
+        ("Haji Khairullah", None),  # one word left would match weakly: the title stays
+        ("Li Fangwei", None),
+        ("Li Dr Fangwei", None),  # a title goes only before the name
+        ("MR HANDYMAN LTD", None),  # the legal form is not a word that remains
+    ],
+)
+def test_untitled_key_reads_a_name_without_the_titles_before_it(
+    name: str, untitled: str | None
+) -> None:
+    assert untitled_key(name) == untitled

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from dualscreen.countries import COUNTRY_NAMES, country_code
 from dualscreen.matching.chinese import han_terms
-from dualscreen.matching.normalize import fold, legal_forms_removed, name_tokens, reorder_listed
+from dualscreen.matching.normalize import (
+    fold,
+    legal_forms_removed,
+    name_tokens,
+    reorder_listed,
+    split_titles,
+)
 from dualscreen.matching.phonetic import needs_skeleton, word_sounds
 from dualscreen.matching.scoring import (
     MAX_CONFIDENCE,
@@ -107,6 +113,11 @@ def normalisation_notes(query: str, listed: str, person: bool) -> tuple[str, ...
     for side, words in (("query", q_other), ("listed", n_other)):
         if words:
             notes.append(f'"{" ".join(words)}" set aside ({side})')
+    q_titles = split_titles(name_tokens(query))[0]
+    n_titles = split_titles(name_tokens(reorder_listed(listed)))[0] if person else ()
+    for side, titles in (("query", q_titles), ("listed", n_titles)):
+        if titles:
+            notes.append(f'title "{" ".join(titles)}" set aside ({side})')
     for script in _scripts(query):
         notes.append(f"{script} script transliterated")
     if terms := han_terms(query):
@@ -215,8 +226,10 @@ class HitExplainer:
         return found
 
     def _score_names(self, value: str, matched_name: str, entity_type: EntityType) -> _OnNames:
-        query = name_tokens(value)
+        query = split_titles(name_tokens(value))[1]
         listed = name_tokens(reorder_listed(matched_name))
+        if entity_type is EntityType.PERSON:  # as the matcher reads them (untitled_key)
+            listed = split_titles(listed)[1]
         alignment = align(query, listed, word_sounds(value) if needs_skeleton(value) else None)
         found = confidence(query, listed, entity_type, self.weights, alignment)
         value_confidence = found.value

@@ -30,6 +30,7 @@ from dualscreen.matching.normalize import (
     match_key,
     name_tokens,
     reorder_listed,
+    untitled_key,
 )
 from dualscreen.matching.phonetic import needs_skeleton, skeleton_key, skeleton_keys
 from dualscreen.matching.scoring import (
@@ -123,9 +124,10 @@ PHONETIC_REFERENCE_NAMES = 5_000
 """A list with fewer persons' names than this says little about how common a word is: its
 counts are read as if it had this many (the bench's lists have about 15,000)."""
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 """Part of the cache key of a `NameIndex`: bumped when its shape changes, so that indexes cached
-by an older version are rebuilt, never read (3: trigram postings; 4: phonetic skeletons)."""
+by an older version are rebuilt, never read (3: trigram postings; 4: phonetic skeletons;
+5: persons' names without their titles)."""
 
 
 class MatchMethod(StrEnum):
@@ -180,6 +182,10 @@ class NameIndex:
                     if key:
                         skeleton = skeleton_key(reorder_listed(name)) if person else ""
                         names.append((key, name, entry_index, position == 0, skeleton))
+                    # A person listed with a title (AL ZAWAHIRI, Dr. Ayman) is found without it.
+                    untitled = untitled_key(reorder_listed(name)) if person else None
+                    if untitled and untitled != key:
+                        names.append((untitled, name, entry_index, position == 0, ""))
                 entry_index += 1
         names.sort(key=lambda n: len(n[0]))
         keys = [n[0] for n in names]
@@ -255,11 +261,13 @@ class NameMatcher:
         """Every entry whose best name scores at least `cutoff` (0..1), best first."""
         hits = self._by_name.get((name, cutoff))
         if hits is None:
-            key = match_key(name)
-            hits = self._by_key.get((key, cutoff)) if key else ()
+            readings = _readings(name)
+            key = readings[0]
             found: dict[str, tuple[NameHit, ...]] = {}
-            if hits is None:
-                hits = found[key] = self._match_key(key, cutoff, None)
+            for reading in readings:
+                if reading and (reading, cutoff) not in self._by_key:
+                    found[reading] = self._match_key(reading, cutoff, None)
+            hits = self._read_hits(readings, found, cutoff)
             hits = _as_written_in_han(name, hits)
             if _short_word(key):
                 hits = self._with_short_slips(name, key, hits, cutoff)
@@ -275,14 +283,17 @@ class NameMatcher:
         lookup: a screener calls this once per batch of records."""
         names = list(names)
         hits: dict[str, tuple[NameHit, ...]] = {}
-        keys: dict[str, str] = {}
+        keys: dict[str, tuple[str, ...]] = {}
         for name in dict.fromkeys(names):
             cached = self._by_name.get((name, cutoff))
             if cached is None:
-                keys[name] = match_key(name)
+                keys[name] = _readings(name)
             else:
                 hits[name] = cached
-        todo = sorted({k for k in keys.values() if k and (k, cutoff) not in self._by_key})
+        todo = sorted(
+            {k for readings in keys.values() for k in readings if k}
+            - {k for readings in keys.values() for k in readings if (k, cutoff) in self._by_key}
+        )
         blocked: Mapping[str, Sequence[int]] = {}
         if len(todo) >= BATCH_MIN_NAMES:
             by_cutoff: dict[float, list[str]] = {}
@@ -313,18 +324,33 @@ class NameMatcher:
                     strict=True,
                 )
             )
-        for name, key in keys.items():
-            if key in found:
-                hits[name] = found[key]
-            else:  # no identifying letters, or scored in an earlier batch
-                hits[name] = self._by_key.get((key, cutoff), ()) if key else ()
-            hits[name] = _as_written_in_han(name, hits[name])
+        for name, readings in keys.items():
+            key = readings[0]
+            hits[name] = _as_written_in_han(name, self._read_hits(readings, found, cutoff))
             if _short_word(key):
                 hits[name] = self._with_short_slips(name, key, hits[name], cutoff)
             for skeleton in skeletons.get(name, ()):
                 hits[name] = self._with_phonetic(skeleton, hits[name], cutoff, near.get(skeleton))
         self._remember(found, {name: hits[name] for name in keys}, cutoff)
         return [hits[name] for name in names]
+
+    def _read_hits(
+        self, readings: Sequence[str], found: Mapping[str, tuple[NameHit, ...]], cutoff: float
+    ) -> tuple[NameHit, ...]:
+        """The hits of a name's readings (`_readings`), found now or earlier, each entry once
+        through its best-scoring name."""
+        by_reading = [
+            found[k] if k in found else self._by_key.get((k, cutoff), ()) if k else ()
+            for k in readings
+        ]
+        if len(by_reading) == 1:
+            return by_reading[0]
+        best: dict[tuple[int, str], NameHit] = {}
+        for hit in itertools.chain.from_iterable(by_reading):
+            owner = (hit.list_index, hit.entry.entry_id)
+            if owner not in best or hit.score > best[owner].score:
+                best[owner] = hit
+        return tuple(sorted(best.values(), key=_hit_order))
 
     def _remember(
         self,
@@ -618,6 +644,14 @@ class NameMatcher:
 
 
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _readings(name: str) -> tuple[str, ...]:
+    """The keys a name is matched by: its match key, and the key without the titles before it
+    when it has some ("Dr. Li Fangwei" is also "li fangwei")."""
+    key = match_key(name)
+    untitled = untitled_key(name)
+    return (key,) if untitled is None else (key, untitled)
 
 
 def _phonetic_applies(name: str) -> bool:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from anyascii import anyascii
 
 from dualscreen.matching.chinese import has_han, read_han
 
-NORMALIZER_VERSION = "5"
+NORMALIZER_VERSION = "6"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
@@ -60,6 +61,18 @@ _LEGAL_DELETIONS: dict[str, str] = {
 # neither of any long form is no slip of one, and most tokens are ruled out by this alone.
 _LEGAL_ENDS = frozenset(w[:2] for w in _LONG_LEGAL_WORDS) | frozenset(
     "$" + w[-2:] for w in _LONG_LEGAL_WORDS
+)
+
+# Titles a record may put before a person's name and a list leaves out, or the reverse: "Dr.
+# Li Fangwei", "AL ZAWAHIRI, Dr. Ayman". Only unambiguous ones: KING, PRINCE, GENERAL or
+# CAPTAIN also begin company and vessel names, SULTAN and AMIR are given names.
+HONORIFICS: frozenset[str] = frozenset(
+    """
+    mr mrs ms messrs mme mlle herr frau dr prof
+    sheikh shaikh shaykh sheik haji hajji hadji alhaji alhaj alhajj hajjah hj
+    mullah mulla maulana maulvi maulavi mawlawi mawlavi qari
+    bapak bpk sdr sdri ir drs dra
+    """.split()
 )
 
 # A form written with dots ("s.a.", "n.v.", "p.t.") is joined into one token first.
@@ -147,6 +160,23 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def match_key(name: str) -> str:
     """Order-free comparison key: the identifying tokens, sorted."""
     return " ".join(sorted(name_tokens(name)))
+
+
+def split_titles(tokens: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The titles before a name (`HONORIFICS`, taken while two words remain: one word alone
+    would match only weakly, so "Haji Khairullah" keeps its title), and the rest."""
+    first = 0
+    while first < len(tokens) - 2 and tokens[first] in HONORIFICS:
+        first += 1
+    return tuple(tokens[:first]), tuple(tokens[first:])
+
+
+def untitled_key(name: str) -> str | None:
+    """`match_key` of the name without the titles before it, or None when it has none: a
+    second reading of the name, matched besides the first, so that "Dr. Li Fangwei" is LI,
+    Fangwei exactly and "Haji Khairullah" still matches a list that writes the title."""
+    titles, rest = split_titles(name_tokens(name))
+    return " ".join(sorted(rest)) if titles else None
 
 
 def legal_forms_removed(name: str) -> list[str]:
