@@ -113,9 +113,8 @@ def normalisation_notes(query: str, listed: str, person: bool) -> tuple[str, ...
     for side, words in (("query", q_other), ("listed", n_other)):
         if words:
             notes.append(f'"{" ".join(words)}" set aside ({side})')
-    q_titles = split_titles(name_tokens(query))[0]
-    n_titles = split_titles(name_tokens(reorder_listed(listed)))[0] if person else ()
-    for side, titles in (("query", q_titles), ("listed", n_titles)):
+    for side, name in (("query", query), ("listed", reorder_listed(listed))):
+        titles = split_titles(name_tokens(name))[0] if person else ()
         if titles:
             notes.append(f'title "{" ".join(titles)}" set aside ({side})')
     for script in _scripts(query):
@@ -226,10 +225,10 @@ class HitExplainer:
         return found
 
     def _score_names(self, value: str, matched_name: str, entity_type: EntityType) -> _OnNames:
-        query = split_titles(name_tokens(value))[1]
+        query = name_tokens(value)
         listed = name_tokens(reorder_listed(matched_name))
-        if entity_type is EntityType.PERSON:  # as the matcher reads them (untitled_key)
-            listed = split_titles(listed)[1]
+        if entity_type is EntityType.PERSON:  # read without titles, as the matcher reads them
+            query, listed = split_titles(query)[1], split_titles(listed)[1]
         alignment = align(query, listed, word_sounds(value) if needs_skeleton(value) else None)
         found = confidence(query, listed, entity_type, self.weights, alignment)
         value_confidence = found.value

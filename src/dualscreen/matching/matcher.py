@@ -291,8 +291,12 @@ class NameMatcher:
             else:
                 hits[name] = cached
         todo = sorted(
-            {k for readings in keys.values() for k in readings if k}
-            - {k for readings in keys.values() for k in readings if (k, cutoff) in self._by_key}
+            {
+                k
+                for readings in keys.values()
+                for k in readings
+                if k and (k, cutoff) not in self._by_key
+            }
         )
         blocked: Mapping[str, Sequence[int]] = {}
         if len(todo) >= BATCH_MIN_NAMES:
@@ -494,8 +498,9 @@ class NameMatcher:
         if surname is None:
             entry = self._entries[self._owner[index]][1]
             last, _, first = self._names[index].partition(",")
-            listed = entry.type is EntityType.PERSON and first.strip() and "," not in first
-            surname = self._surnames[index] = name_tokens(last) if listed else ()
+            last_first = bool(first.strip()) and "," not in first
+            person = entry.type is EntityType.PERSON
+            surname = self._surnames[index] = name_tokens(last) if person and last_first else ()
         query = key.split()
         return not surname or any(
             fuzz.ratio(word, q, score_cutoff=SURNAME_MIN_SIMILARITY * 100) > 0

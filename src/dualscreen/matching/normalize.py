@@ -10,7 +10,7 @@ from anyascii import anyascii
 
 from dualscreen.matching.chinese import has_han, read_han
 
-NORMALIZER_VERSION = "6"
+NORMALIZER_VERSION = "5"
 """Bumped whenever normalisation changes, so cached list indexes are rebuilt."""
 
 # Legal forms compared as equivalents and never as evidence: "PT Aneka Tambang Tbk" and
