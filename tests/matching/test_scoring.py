@@ -16,7 +16,6 @@ from dualscreen.matching.scoring import (
     numbers_agree,
     order_agreement,
     pair_tokens,
-    skeleton,
 )
 from dualscreen.models import EntityType, TokenMatch
 
@@ -91,11 +90,18 @@ def test_align_takes_the_closest_pair_when_two_words_compete() -> None:
     assert found.listed_only == ("sergeev",)
 
 
-def test_skeleton_is_the_same_for_common_romanisations() -> None:
-    assert skeleton("sergey") == skeleton("sergei")
-    assert skeleton("khalil") == skeleton("halil")
-    assert skeleton("osama") == skeleton("usama")
-    assert skeleton("putin") != skeleton("gugnin")
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("sergey", "sergei"), ("muhammad", "mohammed"), ("usama", "osama"), ("qasim", "kasim")],
+)
+def test_a_common_romanisation_pairs_as_a_transliteration(query: str, listed: str) -> None:
+    pair = pair_tokens(query, listed)
+    assert pair is not None and pair.how is TokenMatch.TRANSLITERATION
+
+
+def test_a_letter_dropped_pairs_as_a_typo_not_a_transliteration() -> None:
+    pair = pair_tokens("nacionl", "nacional")
+    assert pair is not None and pair.how is TokenMatch.TYPO
 
 
 # --- numbers and generic words -----------------------------------------------------------------

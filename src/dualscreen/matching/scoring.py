@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -121,26 +120,6 @@ class Alignment:
     listed_only: tuple[str, ...]
 
 
-_SKELETON_DIGRAPHS = (("kh", "h"), ("ph", "f"), ("dzh", "j"), ("zh", "j"), ("ou", "u"))
-_SKELETON_LETTERS = str.maketrans("yqcwz", "ikkvs")
-
-
-@lru_cache(maxsize=16384)
-def skeleton(token: str) -> str:
-    """A word's consonants in romanisation-neutral letters (Sergey and Sergei, Mohammed and
-    Muhammad, Aluminium and Aluminum share one): to say a pair differs by transliteration."""
-    word = token
-    for digraph, letter in _SKELETON_DIGRAPHS:
-        word = word.replace(digraph, letter)
-    word = word.translate(_SKELETON_LETTERS)
-    head, rest = re.sub(r"[aeiou]", "a", word[:1]), re.sub(r"[aeiou]", "", word[1:])
-    out = head
-    for ch in rest:
-        if ch != out[-1:]:
-            out += ch
-    return out
-
-
 def _undoubled(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", token)
 
@@ -166,7 +145,11 @@ def pair_tokens(query: str, listed: str) -> TokenPair | None:
     ratio = fuzz.ratio(query, listed) / 100
     if _undoubled(query) == _undoubled(listed):  # "metalic" for "metallic": a slip, not a script
         return TokenPair(query, listed, TokenMatch.TYPO, round(ratio, 4))
-    if len(short) >= 3 and skeleton(query) == skeleton(listed) and _only_replaced(query, listed):
+    if (
+        len(short) >= 3
+        and word_skeleton(query) == word_skeleton(listed)
+        and _only_replaced(query, listed)
+    ):
         similarity = max(ratio, TRANSLITERATION_SIMILARITY)
         return TokenPair(query, listed, TokenMatch.TRANSLITERATION, round(similarity, 4))
     if ratio >= TYPO_MIN_SIMILARITY:
