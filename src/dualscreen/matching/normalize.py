@@ -175,8 +175,10 @@ def untitled_key(name: str) -> str | None:
     """`match_key` of the name without the titles before it, or None when it has none: a
     second reading of the name, matched besides the first, so that "Dr. Li Fangwei" is LI,
     Fangwei exactly and "Haji Khairullah" still matches a list that writes the title."""
-    titles, rest = split_titles(name_tokens(name))
-    return " ".join(sorted(rest)) if titles else None
+    tokens = name_tokens(name)
+    if len(tokens) < 3 or tokens[0] not in HONORIFICS:  # most names: no title, nothing to do
+        return None
+    return " ".join(sorted(split_titles(tokens)[1]))
 
 
 def legal_forms_removed(name: str) -> list[str]:
