@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from anyascii import anyascii
 
+from dualscreen.lists import load_lists
 from dualscreen.matching import MatchMethod, NameMatcher
 from dualscreen.matching.chinese import han_terms, pinyin_words, read_han
 from dualscreen.matching.normalize import fold, match_key, name_tokens
@@ -155,3 +159,38 @@ def test_batch_matching_reads_han_names_as_one_by_one_matching_does(
     assert fresh.match_many(names * 40, FLAG)[: len(names)] == [
         matcher.match(name, FLAG) for name in names
     ]
+
+
+CSL_NAMES = Path(__file__).resolve().parents[1] / "cases" / "chinese_names.csv"
+"""Official Chinese names of Chinese state groups, universities and institutes on the US
+Consolidated Screening List (snapshot of 2023-11), with the entry each must find."""
+
+
+def _csl_cases() -> list[object]:
+    with CSL_NAMES.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        pytest.param(
+            row["query"],
+            row["expected_entry_id"],
+            id=row["listed_name"],
+            marks=[pytest.mark.xfail(strict=True, reason=row["note"])]
+            if row["note"].startswith("KNOWN GAP")
+            else [],
+        )
+        for row in rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def csl_matcher(shared_data: Path) -> NameMatcher:
+    csl = shared_data / "lists" / "csl" / "consolidated-2023-11-truncated.clean.csv"
+    return NameMatcher(load_lists([csl]))
+
+
+@pytest.mark.parametrize(("query", "entry_id"), _csl_cases())
+def test_a_chinese_state_groups_name_in_han_finds_its_consolidated_screening_list_entry(
+    csl_matcher: NameMatcher, query: str, entry_id: str
+) -> None:
+    hits = csl_matcher.match(query, FLAG)
+    assert entry_id in {hit.entry.entry_id for hit in hits}
