@@ -51,6 +51,11 @@ def test_a_persons_name_reads_surname_apart_and_given_name_as_one_word(
     assert fold(name) == expected
 
 
+def test_a_given_name_that_is_also_a_word_stays_a_given_name() -> None:
+    assert fold("王建设") == "wang jianshe"  # 建设 is also "construction"
+    assert fold("天齐锂业") == "tianqi lithium"  # four characters with a word: a company
+
+
 def test_a_persons_name_written_with_a_space_keeps_its_two_parts() -> None:
     assert fold("李 方伟") == "li fangwei"
 

@@ -6,11 +6,13 @@ DEVELOPMENT CO LTD, 李方伟 is LI, Fangwei. anyascii spells Han one syllable p
 with no spaces ("dandonghongxiangshiyefazhanyouxiangongsi"), which no listed name is like.
 So, before the rest of `normalize.fold`:
 
-* the words of `HAN_TERMS` (legal forms, business and trade words, the critical minerals,
-  and the places whose pinyin is not what a list writes, or which anyascii reads wrongly:
-  香港 HONG KONG, 重庆 CHONGQING, not "xianggang", "zhongqing") become those English words;
-* a name that is one run of two to four other characters is a person's: the surname (one
-  character, or two for a compound surname) apart from the given name, written as one word;
+* the words of `HAN_TERMS` (legal forms, business and trade words, the words of the state
+  groups' English names, the critical minerals, and the places whose pinyin is not what a
+  list writes, or which anyascii reads wrongly: 香港 HONG KONG, 重庆 CHONGQING, not
+  "xianggang", "zhongqing") become those English words;
+* a name of two to four characters and none of those words (`_is_person`) is a person's:
+  the surname (one character, or two for a compound surname) apart from the given name,
+  written as one word;
 * every other run of characters is read two characters to a word (a place, then a brand:
   丹东 DANDONG, 鸿祥 HONGXIANG), a run of three as one word; but in a foreign name spelt in
   characters, its parts set apart by a middle dot (奥萨马·本·拉登), each run is one word.
@@ -39,10 +41,10 @@ HAN_TERMS: dict[str, str] = {
     "有限責任公司": "co ltd",
     "有限公司": "co ltd",
     "公司": "co",
+    # Business and trade words lists give in English.
     "集团": "group",
     "集團": "group",
     "控股": "holdings",
-    # Business and trade words lists give in English.
     "技术": "technology",
     "技術": "technology",
     "科技": "technology",
@@ -229,7 +231,7 @@ def _read(text: str) -> tuple[str, frozenset[str]]:
         sounded.append(word := anyascii(chars).lower())
         return word
 
-    if len(name) in _PERSON and _HAN.fullmatch(name) and not _terms(name):
+    if _is_person(name):
         surname = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
         read = f"{sound(name[:surname])} {sound(name[surname:])}"
     elif _FOREIGN_NAME_DOT.search(text):
@@ -247,6 +249,17 @@ def _read(text: str) -> tuple[str, frozenset[str]]:
 
         read = _HAN.sub(run, text)
     return read, frozenset(sounded)
+
+
+def _is_person(name: str) -> bool:
+    """Two to four characters and no `HAN_TERMS` word: a person's name; so is a name of three
+    whose given name is one (王建设, Wang Jianshe: 建设 is also "construction"), but not one
+    of four (天齐锂业, Tianqi Lithium) or beginning with one (中国银行)."""
+    if len(name) not in _PERSON or not _HAN.fullmatch(name):
+        return False
+    segments = _segments(name)
+    terms = sum(term is not None for _, term in segments)
+    return terms == 0 or (len(name) == 3 and segments[0][1] is None and terms == 1)
 
 
 def _segments(run: str) -> list[tuple[str, str | None]]:
