@@ -19,7 +19,7 @@ from dualscreen.errors import RulesError
 from dualscreen.lists import load_lists
 from dualscreen.lists.cache import cached, content_key
 from dualscreen.matching import NameMatcher
-from dualscreen.matching.matcher import INDEX_VERSION, NameIndex
+from dualscreen.matching.index import INDEX_VERSION, NameIndex
 from dualscreen.models import (
     Action,
     Decision,
