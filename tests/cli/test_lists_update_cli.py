@@ -248,3 +248,14 @@ def test_data_dir_option_overrides_the_environment(
     status = invoke("lists", "status", "--data-dir", str(other), "--format", "json")
     origins = {s["name"]: s["origin"] for s in json.loads(status.stdout)}
     assert origins == {"un": "updated", "ofac-sdn": "packaged", "bis-dpl": "packaged"}
+
+
+def test_screen_warns_of_a_list_dated_only_by_a_month_in_its_name(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "lists" / "fixtures" / "csl"
+    dated = tmp_path / "consolidated-2023-11.json"
+    dated.write_bytes((fixture / "consolidated.json").read_bytes())
+    result = invoke("screen", "--lists", str(dated), input='{"id": "1", "consignee": "Acme"}\n')
+    assert result.exit_code == 0
+    assert "list snapshots are out of date (us-csl 2023-11)" in " ".join(result.stderr.split())

@@ -47,6 +47,7 @@ from dualscreen.cli.signals import SignalsDeferred, stops_on_signals
 from dualscreen.cli.store_option import check_store_path
 from dualscreen.defaults import default_lists, default_rules
 from dualscreen.errors import InputError
+from dualscreen.lists.interface import version_date
 from dualscreen.models import SHIPMENT_FIELDS, Action, Decision, Verdict
 from dualscreen.output import OutputFormat, writer_for
 from dualscreen.output.atomic import atomic_output
@@ -87,11 +88,8 @@ def warn_stale(screener: Screener, today: date) -> None:
     """Say once, with each list's date, when the lists are old enough to miss designations."""
     old = []
     for lst in screener.lists:
-        try:
-            age = (today - date.fromisoformat(lst.info.version)).days
-        except ValueError:
-            continue
-        if age > STALE_AFTER_DAYS:
+        listed_on = version_date(lst.info.version)
+        if listed_on is not None and (today - listed_on).days > STALE_AFTER_DAYS:
             old.append(f"{lst.info.name} {lst.info.version}")
     if old:
         err.print(

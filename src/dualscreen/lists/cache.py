@@ -23,7 +23,7 @@ from typing import TypeVar
 from dualscreen.matching.normalize import NORMALIZER_VERSION
 from dualscreen.matching.phonetic import SKELETON_VERSION
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 """Bumped when a cached object's shape changes (models, importers, the matcher's arrays)."""
 
 T = TypeVar("T")

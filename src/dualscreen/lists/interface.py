@@ -66,19 +66,36 @@ def decode_text(data: bytes) -> str:
 
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+_MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])(?!\d)")
 
 
 def version_of(path: Path) -> tuple[str, str]:
-    """A list's date when its content has none: a date in the folder or file name, else mtime."""
-    for part in (path.name, path.parent.name) if path.is_file() else (path.name,):
+    """A list's date when its content has none: a date in the folder or file name, or a month
+    ("consolidated-2023-11.csv": "2023-11"), else mtime. A copied file's mtime is the day it
+    was copied, which would make an old snapshot look current."""
+    parts = (path.name, path.parent.name) if path.is_file() else (path.name,)
+    for part in parts:
         m = _DATE_IN_NAME.search(part)
         if m:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "folder name"
             except ValueError:
                 pass
+    for part in parts:
+        m = _MONTH_IN_NAME.search(part)
+        if m:
+            return f"{m[1]}-{m[2]}", "folder name"
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     return mtime.date().isoformat(), "modified time"
+
+
+def version_date(version: str) -> date | None:
+    """The day a list's version names, for its age: the date, or for a month alone ("2023-11")
+    its first day, the oldest the list can be; None when the version is no date."""
+    try:
+        return date.fromisoformat(f"{version}-01" if len(version) == 7 else version)
+    except ValueError:
+        return None
 
 
 def table_rows(

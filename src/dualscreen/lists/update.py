@@ -28,7 +28,7 @@ import shutil
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dualscreen import __version__
 from dualscreen.errors import DualscreenError, ListError
 from dualscreen.lists import IMPORTERS, discover, load_lists
+from dualscreen.lists.interface import version_date
 from dualscreen.models import RestrictedList
 
 if TYPE_CHECKING:
@@ -700,10 +701,8 @@ def list_status(
             continue
         for lst in load_lists([item.path]):
             i = lst.info
-            try:
-                snapshot_age: int | None = (now.date() - date.fromisoformat(i.version)).days
-            except ValueError:
-                snapshot_age = None
+            listed_on = version_date(i.version)
+            snapshot_age = None if listed_on is None else (now.date() - listed_on).days
             statuses.append(
                 ListStatus(
                     name=item.name,
