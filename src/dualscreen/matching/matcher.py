@@ -275,9 +275,9 @@ class NameMatcher:
         ]
         if len(by_reading) == 1:
             return by_reading[0]
-        best: dict[tuple[int, str], NameHit] = {}
+        best: dict[int, NameHit] = {}
         for hit in itertools.chain.from_iterable(by_reading):
-            owner = (hit.list_index, hit.entry.entry_id)
+            owner = self._owner_of(hit)
             if owner not in best or hit.score > best[owner].score:
                 best[owner] = hit
         return tuple(sorted(best.values(), key=_hit_order))
