@@ -66,7 +66,7 @@ def test_sigint_mid_run_leaves_no_output_file_and_exits_130(
     finally:
         run.kill()
 
-    assert run.returncode == 130
+    assert run.returncode == 130, f"exit {run.returncode}, stderr: {stderr[-3000:]!r}"
     assert stdout == ""
     assert stderr.strip().splitlines()[-1] == (
         f"interrupted: SIGINT; the run did not finish and {out} was not written"
@@ -111,7 +111,7 @@ def test_sigterm_while_reading_stdin_keeps_the_old_output_and_exits_143(
     finally:
         run.kill()
 
-    assert run.returncode == 143
+    assert run.returncode == 143, f"exit {run.returncode}, stderr: {stderr[-3000:]!r}"
     assert stdout == ""
     assert stderr.strip().splitlines()[-1].startswith("interrupted: SIGTERM;")
     assert out.read_text() == "previous run\n"
